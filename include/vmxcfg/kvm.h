@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * KVM's VMX negotiation (kvm_intel setup_vmcs_config) as data plus named
+ * rules.  A policy is one kernel version: required/optional masks and the
+ * ordered list of steps that version runs.  The engine executes the steps on
+ * a snapshot and records every rule that changed something.
+ */
+#ifndef VMXCFG_KVM_H
+#define VMXCFG_KVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bits.h"
+#include "snapshot.h"
+
+/* The steps/rules of setup_vmcs_config across versions (kvm-setup.md §1.4, §2.2). */
+enum kvm_rule {
+	KVM_R_ADJUST_PRIMARY = 0,
+	KVM_R_CR8_EXITS_UNDER_TPR,   /* <= 5.10: TPR shadow replaces CR8 exits */
+	KVM_R_ENCLS_OPT_IF_SGX,      /* 5.10: ENCLS requested only with SGX */
+	KVM_R_ADJUST_SECONDARY,
+	KVM_R_EPT_VE_NEEDS_PROVE_VE, /* 6.16+: #VE only with CONFIG_KVM_INTEL_PROVE_VE */
+	KVM_R_TPR_NEEDS_APIC_ACCESS, /* 32-bit kernels only */
+	KVM_R_APICV_NEEDS_TPR,       /* no TPR shadow: no APIC-register virt, x2APIC virt, VID */
+	KVM_R_READ_EPT_VPID_CAP,
+	KVM_R_EPT_DROPS_CR3_EXITS,   /* <= 5.10: EPT makes CR3/INVLPG exits unnecessary */
+	KVM_R_EPT_CAP_WITHOUT_EPT,
+	KVM_R_VPID_CAP_WITHOUT_VPID,
+	KVM_R_ENCLS_NEEDS_SGX,       /* 6.1+ */
+	KVM_R_ADJUST_TERTIARY,
+	KVM_R_ADJUST_EXIT,
+	KVM_R_ADJUST_PIN,
+	KVM_R_BROKEN_PREEMPTION_TIMER,
+	KVM_R_POSTED_INTR_NEEDS_VID,
+	KVM_R_ADJUST_ENTRY,
+	KVM_R_ENTRY_EXIT_PAIRS,
+	KVM_R_PERF_GLOBAL_CTRL_ERRATA,
+	KVM_R_BASIC_VMCS_SIZE,
+	KVM_R_BASIC_32BIT_ADDR,
+	KVM_R_BASIC_MEMTYPE,
+	KVM_R_COUNT
+};
+
+struct kvm_rule_info {
+	enum kvm_rule id;
+	const char *name;   /* stable id, e.g. "apicv_needs_tpr_shadow" */
+	const char *reason; /* one line: why the kernel does this */
+	const char *ref;    /* SDM section or erratum ids */
+};
+const struct kvm_rule_info *kvm_rule_get(enum kvm_rule id);
+
+/* What an event records. */
+enum kvm_event_kind {
+	KVM_EV_CLEARED = 0, /* a fix-up cleared bits the adjust step had granted */
+	KVM_EV_DENIED,      /* optional bits the CPU does not allow (allowed-1 = 0) */
+	KVM_EV_FORCED,      /* bits not requested, set because the MSR says must-be-1 */
+	KVM_EV_NOT_REQUESTED, /* bits the CPU allows that this version does not ask for (by rule) */
+	KVM_EV_MISSING,     /* required bits the CPU does not allow: -EIO */
+	KVM_EV_CAP_ZEROED,  /* an EPT/VPID capability word was discarded */
+	KVM_EV_INCONSISTENT, /* an inconsistency the kernel warns about (fails if error_on_inconsistent) */
+	KVM_EV_FAILED,      /* a BASIC check failed: -EIO */
+	KVM_EV_COUNT
+};
+
+struct kvm_event {
+	uint8_t rule;  /* enum kvm_rule */
+	uint8_t kind;  /* enum kvm_event_kind */
+	uint8_t cls;   /* enum vmx_class of bits */
+	uint8_t cls2;  /* second class (entry/exit pairs: the exit side), else = cls */
+	uint64_t bits;
+	uint64_t bits2; /* bits in cls2 */
+	uint64_t value; /* a value the rule looked at (CPU signature, VMCS size, memory type, ...) */
+};
+
+/* Policy flags. */
+#define KVM_PF_64BIT_MASKS_X86_64   0x0001u /* masks below are those of a 64-bit kernel */
+#define KVM_PF_CR8_UNDER_TPR        0x0002u
+#define KVM_PF_ENCLS_OPT_IF_SGX     0x0004u
+#define KVM_PF_EPT_VE_PROVE         0x0008u
+#define KVM_PF_OLD_EPT_CAP          0x0010u /* <= 5.10 style: CR3 exits dropped, caps zeroed, never fails */
+#define KVM_PF_CAP_CLEARS_VE        0x0020u /* 6.16+: a bogus EPT cap also clears EPT-violation #VE */
+#define KVM_PF_ENCLS_NEEDS_SGX      0x0040u
+#define KVM_PF_TERTIARY             0x0080u
+#define KVM_PF_PAIRS                0x0100u
+#define KVM_PF_ERRATA_ANY_VENDOR    0x0200u /* 5.4/5.10: family 6 of any vendor */
+#define KVM_PF_ERRATA_INTEL         0x0400u /* 6.16+: Intel only */
+#define KVM_PF_ERROR_ON_INCONSISTENT 0x0800u /* the module parameter exists (6.1+) */
+#define KVM_PF_STORES_MISC          0x1000u
+#define KVM_PF_PAIRS_STOP_FIRST     0x2000u /* 6.1/6.6 stop at the first bad pair */
+
+struct kvm_pair {
+	uint32_t entry; /* entry control bit mask */
+	uint32_t exit;  /* exit control bit mask */
+};
+
+struct kvm_policy {
+	const char *version; /* "7.1" */
+	const char *source;  /* kernel release the facts were read from, e.g. "v7.1.3" */
+	uint32_t flags;      /* KVM_PF_* */
+	uint32_t primary_min, primary_opt;
+	uint32_t secondary_opt;
+	uint64_t tertiary_opt;
+	uint32_t pin_min, pin_opt;
+	uint32_t exit_min, exit_opt;
+	uint32_t entry_min, entry_opt;
+	const struct kvm_pair *pairs;
+	size_t n_pairs;
+	const uint32_t *broken_timer_sigs; /* CPUID.1:EAX values, reserved bits cleared */
+	size_t n_broken_timer_sigs;
+	const uint8_t *perf_errata_models; /* family 6 model numbers */
+	size_t n_perf_errata_models;
+};
+
+/* Known policies, newest first. */
+size_t kvm_policy_count(void);
+const struct kvm_policy *kvm_policy_at(size_t i);
+/* By version string ("7.1", "5.10"); NULL if unknown. */
+const struct kvm_policy *kvm_policy_find(const char *version);
+
+struct kvm_input {
+	const struct vmx_snapshot *snap;
+	bool error_on_inconsistent_vmcs_config; /* module parameter; default true; ignored before 6.1 */
+	bool kernel_32bit;                      /* a 32-bit kernel (default false: x86_64) */
+	bool prove_ve;                          /* CONFIG_KVM_INTEL_PROVE_VE (default false) */
+};
+/* Defaults as a freshly loaded kvm_intel on x86_64 sees them. */
+void kvm_input_init(struct kvm_input *in, const struct vmx_snapshot *snap);
+
+/* The part of struct vmcs_config the function fills (kvm-setup.md §1.8). */
+struct vmcs_config {
+	uint64_t basic;
+	uint32_t pin, primary, secondary;
+	uint64_t tertiary;
+	uint32_t exit, entry;
+	uint64_t misc;
+};
+
+enum kvm_status { KVM_STATUS_OK = 0, KVM_STATUS_EIO = 1 };
+
+/* What happens before setup_vmcs_config (kvm-setup.md §1.1). */
+enum kvm_precheck {
+	KVM_PRE_OK = 0,
+	KVM_PRE_NO_VMX,       /* CPUID.1:ECX.VMX clear */
+	KVM_PRE_FW_DISABLED,  /* IA32_FEATURE_CONTROL locked without VMX outside SMX */
+	KVM_PRE_UNKNOWN,      /* IA32_FEATURE_CONTROL not in the snapshot */
+};
+
+#define KVM_MAX_EVENTS 48
+
+struct kvm_result {
+	const struct kvm_policy *policy;
+	enum kvm_status status;
+	enum kvm_precheck precheck;
+	struct vmcs_config cfg; /* all zero on EIO */
+	uint32_t ept, vpid;     /* struct vmx_capability after the fix-ups */
+	int fail_event;         /* index of the event that failed, -1 if ok */
+	size_t n_events;
+	bool events_truncated;
+	struct kvm_event events[KVM_MAX_EVENTS];
+};
+
+/* The kernel's precheck (feat_ctl / kvm_is_vmx_supported) on a snapshot. */
+enum kvm_precheck kvm_precheck(const struct vmx_snapshot *s);
+
+/*
+ * Run a policy.  Always fills *r (status, precheck verdict, events).
+ * Returns VMX_OK, or VMX_ERR_INVALID for NULL arguments.
+ */
+int kvm_setup_vmcs_config(const struct kvm_policy *p, const struct kvm_input *in, struct kvm_result *r);
+
+/*
+ * The adjust primitives (kvm-setup.md §1.2, SDM A.3).
+ * vmx_adjust32: ctl = (min | opt) & allowed1, then |= allowed0; *out = ctl.
+ * Returns the required bits that are missing (min & ~ctl); 0 means success.
+ */
+uint32_t vmx_adjust32(uint32_t min, uint32_t opt, uint64_t cap_msr, uint32_t *out);
+/* vmx_adjust64: opt & allowed-1 (64-bit capability MSRs with no allowed-0 half: tertiary). */
+uint64_t vmx_adjust64(uint64_t opt, uint64_t cap_msr);
+
+#endif

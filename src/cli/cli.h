@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CLI conventions.  Every subcommand is `int cmd_NAME(int argc, char **argv, FILE *out)`: argv[0] is the
+ * subcommand name; it writes its result to `out` (a memory buffer that main() copies to stdout only when the
+ * exit code is 0 or 1, so a usage error or bad input never leaves partial output); messages go to stderr.
+ * Exit codes: 0 success / would load / passes, 1 negative verdict, 2 usage error or bad input.
+ */
+#ifndef VMXCFG_CLI_H
+#define VMXCFG_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "host/profile.h"
+
+#define CLI_OK 0
+#define CLI_NO 1
+#define CLI_BAD 2
+
+/* Print "vmxcfg: <message>" on stderr; returns CLI_BAD. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a diagnostic "vmxcfg: FILE:LINE: message" on stderr; returns CLI_BAD. */
+int cli_diag(const struct vmx_diag *d);
+
+/* Where the capabilities come from. */
+enum cli_source_kind { CLI_SRC_NONE = 0, CLI_SRC_PROFILE, CLI_SRC_CPU, CLI_SRC_LIVE, CLI_SRC_CPUINFO };
+
+struct cli_source {
+	enum cli_source_kind kind;
+	const char *arg;     /* file name, embedded profile name, cpuinfo file (NULL = /proc/cpuinfo) */
+	const char *sysroot; /* --sysroot DIR (or $VMXCFG_SYSROOT) for live sources */
+	struct vmx_profile prof; /* filled by cli_source_load */
+	char label[300];     /* for output: file name or embedded name */
+};
+
+void cli_source_init(struct cli_source *s);
+/*
+ * If argv[*i] is a source option (--profile F, --cpu NAME, --live, --cpuinfo [F], --sysroot DIR), consume it
+ * (and its argument) and return 1; return 0 if it is not a source option; print an error and return -1 on a
+ * missing argument or a second, conflicting source.
+ */
+int cli_source_opt(struct cli_source *s, int argc, char **argv, int *i);
+/* Load the chosen source (the default, if none was given, is `def`). Returns CLI_OK or CLI_BAD (message printed). */
+int cli_source_load(struct cli_source *s, enum cli_source_kind def);
+void cli_source_free(struct cli_source *s);
+
+/* Hook for live/cpuinfo sources, implemented in src/cli/source_live.c. Returns CLI_OK or CLI_BAD. */
+int cli_source_load_live(struct cli_source *s);
+
+/* Option helpers: does argv[*i] equal name; fetch its value (error if missing). */
+bool cli_is(const char *arg, const char *name);
+const char *cli_value(int argc, char **argv, int *i, const char *name);
+
+#endif

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Subcommand entry points (one file each in src/cli/). */
+#ifndef VMXCFG_CLI_COMMANDS_H
+#define VMXCFG_CLI_COMMANDS_H
+#include <stdio.h>
+
+int cmd_kvm(int argc, char **argv, FILE *out);
+int cmd_profiles(int argc, char **argv, FILE *out);
+/* Further subcommands: declare here, add one line to src/cli/commands_extra.h. */
+
+#endif

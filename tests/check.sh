@@ -1,0 +1,44 @@
+#!/bin/sh
+# `make check`: builds with gcc and clang, runs every test section, prints one summary line at the end.
+# A section is a command whose last output line is "N passed, M failed"; sections are listed below and
+# in tests/check.d/*.sh (run in name order with the gcc build in $BUILD).
+set -u
+cd "$(dirname "$0")/.."
+total_pass=0; total_fail=0
+jobs=${JOBS:-2}
+section() { # name, command...
+	name=$1; shift
+	echo "== $name"
+	out=$("$@" 2>&1); rc=$?
+	printf '%s\n' "$out" | tail -n 40
+	last=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	p=$(printf '%s' "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+	f=$(printf '%s' "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { p=0; f=1; echo "   (no summary line; exit $rc)"; }
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+}
+build() { # dir cc
+	if make -s -j"$jobs" BUILD="$1" CC="$2" all >"$1.log" 2>&1 && make -s -j"$jobs" BUILD="$1" CC="$2" \
+		$(ls tests/unit/test_*.c 2>/dev/null | sed "s|tests/unit/\(.*\)\.c|$1/tests/\1|") >>"$1.log" 2>&1; then
+		echo "1 passed, 0 failed"
+	else
+		cat "$1.log"; echo "0 passed, 1 failed"
+	fi
+}
+mkdir -p build
+section "build (gcc)" build build gcc
+section "build (clang)" build build-clang clang
+section "unit tests (gcc)" tests/run-unit.sh build $(ls build/tests/test_* 2>/dev/null)
+section "unit tests (clang)" tests/run-unit.sh build-clang $(ls build-clang/tests/test_* 2>/dev/null)
+section "freestanding core (gcc, x86_64 + i386)" make -s freestanding CC=gcc
+section "freestanding core (clang, x86_64 + i386)" make -s freestanding CC=clang
+section "golden: vmxcfg kvm --json vs tests/golden/expected (9 kernels x all profiles)" \
+	python3 tests/golden/check_kvm.py build/vmxcfg .
+for s in tests/check.d/*.sh; do
+	[ -e "$s" ] || continue
+	section "$(basename "$s" .sh)" env BUILD=build sh "$s"
+done
+echo
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
