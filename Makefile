@@ -23,7 +23,7 @@ HOST_OBJ := $(HOST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/profiles_db.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check test unit golden freestanding clean bench fuzz ring0-check install uninstall
+.PHONY: all check test unit golden freestanding clean bench fuzz ring0-check install uninstall shared
 all: $(BUILD)/vmxcfg $(BUILD)/libvmxcfg.a
 
 $(BUILD)/%.o: %.c $(wildcard include/vmxcfg/*.h) $(wildcard src/*/*.h)
@@ -84,3 +84,50 @@ ring0-check: $(BUILD)/vmxcfg
 
 clean:
 	rm -rf build build-* ring0/build
+
+# --- install (`make install PREFIX=/usr DESTDIR=/tmp/pkg`, `make uninstall` with the same variables) -------------
+# Installs bin/vmxcfg, the freestanding core as lib/libvmxcfg.a and lib/libvmxcfg.so.$(VERSION) (soname
+# libvmxcfg.so.$(SOMAJOR)), include/vmxcfg/*.h, lib/pkgconfig/vmxcfg.pc, share/man/man1/vmxcfg.1 and the bash
+# completion.  tests/check.d/70-install.sh installs into a temporary prefix and builds examples/ against it.
+VERSION := $(shell sed -n 's/^\#define VMXCFG_VERSION "\(.*\)"/\1/p' include/vmxcfg/vmxcfg.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+PIC_OBJ := $(CORE_SRC:%.c=$(BUILD)/pic/%.o)
+HEADERS := $(sort $(wildcard include/vmxcfg/*.h))
+
+$(BUILD)/pic/%.o: %.c $(wildcard include/vmxcfg/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=default -c $< -o $@
+
+$(BUILD)/libvmxcfg.so.$(VERSION): $(PIC_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libvmxcfg.so.$(SOMAJOR) -Wl,-z,defs $^ -o $@
+
+shared: $(BUILD)/libvmxcfg.so.$(VERSION)
+
+install: all $(BUILD)/libvmxcfg.so.$(VERSION)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vmxcfg $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(BUILD)/vmxcfg $(DESTDIR)$(BINDIR)/vmxcfg
+	install -m 644 $(BUILD)/libvmxcfg.a $(DESTDIR)$(LIBDIR)/libvmxcfg.a
+	install -m 755 $(BUILD)/libvmxcfg.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libvmxcfg.so.$(VERSION)
+	ln -sf libvmxcfg.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libvmxcfg.so.$(SOMAJOR)
+	ln -sf libvmxcfg.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libvmxcfg.so
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/vmxcfg/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+		-e 's|@VERSION@|$(VERSION)|g' dist/vmxcfg.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/vmxcfg.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/vmxcfg.pc
+	install -m 644 docs/vmxcfg.1 $(DESTDIR)$(MANDIR)/man1/vmxcfg.1
+	install -m 644 dist/vmxcfg.bash $(DESTDIR)$(BASHCOMPDIR)/vmxcfg
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vmxcfg $(DESTDIR)$(LIBDIR)/libvmxcfg.a $(DESTDIR)$(LIBDIR)/libvmxcfg.so \
+		$(DESTDIR)$(LIBDIR)/libvmxcfg.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libvmxcfg.so.$(VERSION) \
+		$(DESTDIR)$(PKGCONFIGDIR)/vmxcfg.pc $(DESTDIR)$(MANDIR)/man1/vmxcfg.1 $(DESTDIR)$(BASHCOMPDIR)/vmxcfg
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/vmxcfg/,$(notdir $(HEADERS)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/vmxcfg 2>/dev/null

@@ -84,6 +84,7 @@ struct vmx_class_info {
 	size_t n_bits;
 };
 
+/* Table of a class (bits, capability MSRs, width, default1 mask); NULL when cls >= VMX_CLASS_COUNT. */
 const struct vmx_class_info *vmx_class_get(enum vmx_class cls);
 /* Class by its short name ("pin", "primary", "secondary", "tertiary", "exit", "exit2", "entry", ...), or NULL. */
 const struct vmx_class_info *vmx_class_by_name(const char *name);

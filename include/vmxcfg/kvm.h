@@ -49,6 +49,7 @@ struct kvm_rule_info {
 	const char *reason; /* one line: why the kernel does this */
 	const char *ref;    /* SDM section or erratum ids */
 };
+/* Name, reason and reference of a rule; NULL when id >= KVM_R_COUNT.  The strings are static. */
 const struct kvm_rule_info *kvm_rule_get(enum kvm_rule id);
 
 /* What an event records. */

@@ -89,6 +89,7 @@ int vmx_snapshot_set_msr(struct vmx_snapshot *s, uint32_t index, uint64_t value)
 /* Record a CPUID result.  VMX_ERR_DUPLICATE if (leaf, subleaf) is already there, VMX_ERR_FULL if no room. */
 int vmx_snapshot_set_cpuid(struct vmx_snapshot *s, const struct vmx_cpuid_leaf *l);
 
+/* Is MSR slot `slot` (< VMX_MSR_COUNT) present in *s? */
 static inline bool vmx_snapshot_has(const struct vmx_snapshot *s, enum vmx_msr_slot slot)
 {
 	return (s->msr_present >> slot) & 1u;

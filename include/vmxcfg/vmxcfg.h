@@ -8,5 +8,8 @@
 #include "snapshot.h"
 #include "bits.h"
 #include "kvm.h"
+#include "params.h"
+#include "nested.h"
+#include "policy.h"
 
 #endif

@@ -44,6 +44,12 @@ int cli_source_opt(struct cli_source *s, int argc, char **argv, int *i);
 int cli_source_load(struct cli_source *s, enum cli_source_kind def);
 void cli_source_free(struct cli_source *s);
 
+/*
+ * Reject snapshots no VMX CPU reports (no IA32_VMX_BASIC while CPUID says VMX, VMCS size 0 or > 4096,
+ * allowed-0 not a subset of allowed-1) before a policy runs; src/cli/validate.c.  CLI_OK or CLI_BAD (printed).
+ */
+int cli_validate_for_negotiation(const struct cli_source *s);
+
 /* Hook for live/cpuinfo sources, implemented in src/cli/source_live.c. Returns CLI_OK or CLI_BAD. */
 int cli_source_load_live(struct cli_source *s);
 

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmxcfg kvm [--kernel V] (--profile FILE | --cpu NAME) [--param NAME=VALUE]... [--json]
- * What kvm_intel's setup_vmcs_config() computes on a CPU, and why.
+ * vmxcfg kvm [--kernel V|all] (--profile FILE | --cpu NAME | --live) [--param NAME=VALUE]... [--tsc-khz N] [--json]
+ * What kvm_intel's setup_vmcs_config() and hardware_setup() compute on a CPU, and why; with --kernel all a
+ * matrix over every version.  Also the shared kvm option helpers (cli/kvm_opts.h).
  */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <vmxcfg/vmxcfg.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/kvm_opts.h"
+#include "cli/live_source.h"
 #include "host/fmt.h"
 
 static const char *const kind_names[KVM_EV_COUNT] = {
@@ -19,19 +25,254 @@ static const char *const kind_names[KVM_EV_COUNT] = {
 static const char *const class_msr_word[] = { "pin", "primary", "secondary", "tertiary", "exit",
 					      "exit2", "entry", "basic", "misc", "ept_vpid", "vmfunc" };
 
-/* Kernel boolean parameter syntax (kstrtobool): y/Y/1/on = true, n/N/0/off = false. */
-static int parse_bool(const char *v, bool *out)
+/* ---- shared kvm options (cli/kvm_opts.h) ---- */
+
+void kvm_opts_init(struct kvm_opts *o)
 {
-	if (!strcmp(v, "1") || !strcmp(v, "y") || !strcmp(v, "Y") || !strcmp(v, "on") || !strcmp(v, "yes")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcmp(v, "0") || !strcmp(v, "n") || !strcmp(v, "N") || !strcmp(v, "off") || !strcmp(v, "no")) {
-		*out = false;
-		return 0;
-	}
-	return -1;
+	memset(o, 0, sizeof(*o));
 }
+
+static bool opt_is(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
+}
+
+int kvm_opts_parse(struct kvm_opts *o, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	if (opt_is(a, "--kernel")) {
+		o->kernel = cli_value(argc, argv, i, "--kernel");
+		return o->kernel ? 1 : -1;
+	}
+	if (cli_is(a, "--config-broken")) {
+		o->config_broken = true;
+		return 1;
+	}
+	if (cli_is(a, "--32bit")) {
+		o->kernel_32bit = true;
+		return 1;
+	}
+	if (cli_is(a, "--guest-cet")) {
+		o->host_cet = true;
+		return 1;
+	}
+	if (opt_is(a, "--tsc-khz")) {
+		const char *v = cli_value(argc, argv, i, "--tsc-khz");
+		if (!v)
+			return -1;
+		char *end;
+		errno = 0;
+		unsigned long long k = strtoull(v, &end, 10);
+		if (errno || end == v || *end || k == 0 || k > 100000000ull || v[0] == '-') {
+			cli_error("--tsc-khz %s: expected the TSC frequency in kHz, 1..100000000 (e.g. 3000000 for 3 GHz)",
+				  v);
+			return -1;
+		}
+		o->tsc_khz = k;
+		return 1;
+	}
+	if (opt_is(a, "--param")) {
+		const char *pv = cli_value(argc, argv, i, "--param");
+		if (!pv)
+			return -1;
+		const char *eq = strchr(pv, '=');
+		if (!eq || eq == pv) {
+			cli_error("--param %s: expected NAME=VALUE as given to modprobe, e.g. ept=0", pv);
+			return -1;
+		}
+		size_t nl = (size_t)(eq - pv);
+		/* modprobe accepts '-' for '_' in parameter names; also "kvm_intel.ept=0" / "kvm.enable_pmu=0". */
+		char name[64];
+		const char *n0 = pv;
+		if (nl > 10 && !strncmp(pv, "kvm_intel.", 10))
+			n0 += 10;
+		else if (nl > 4 && !strncmp(pv, "kvm.", 4))
+			n0 += 4;
+		size_t len = (size_t)(eq - n0);
+		if (len >= sizeof(name)) {
+			cli_error("--param %s: unknown module parameter", pv);
+			return -1;
+		}
+		for (size_t k = 0; k < len; k++)
+			name[k] = n0[k] == '-' ? '_' : n0[k];
+		name[len] = 0;
+		int id = kvm_param_by_name(name, len);
+		if (id < 0) {
+			cli_error("--param %.*s: unknown module parameter: expected one of vpid ept eptad unrestricted_guest "
+				  "flexpriority vnmi enable_apicv enable_ipiv pml preemption_timer ple_gap ple_window pt_mode "
+				  "sgx nested enable_shadow_vmcs cet error_on_inconsistent_vmcs_config enable_pmu",
+				  (int)nl, pv);
+			return -1;
+		}
+		int64_t v;
+		const char *val = eq + 1;
+		if (kvm_param_parse((enum kvm_param)id, val, strlen(val), &v)) {
+			const struct kvm_param_info *pi = kvm_param_get((enum kvm_param)id);
+			cli_error("--param %s: expected %s", pv,
+				  pi->type == KVM_PT_BOOL ? "a boolean (1/0, y/n, Y/N, on/off)"
+				  : pi->type == KVM_PT_UINT ? "an unsigned integer"
+							    : "an integer");
+			return -1;
+		}
+		if (o->n_params >= KVM_OPTS_MAX_PARAMS) {
+			cli_error("--param %s: too many --param options", pv);
+			return -1;
+		}
+		o->params[o->n_params].id = id;
+		o->params[o->n_params].value = v;
+		o->params[o->n_params].arg = pv;
+		o->n_params++;
+		return 1;
+	}
+	return 0;
+}
+
+void kvm_opts_usage(FILE *f)
+{
+	fprintf(f, "  --kernel V       kernel version, one of:");
+	for (size_t i = 0; i < kvm_policy_count(); i++)
+		fprintf(f, " %s", kvm_policy_at(i)->version);
+	fprintf(f, " (default %s)\n"
+		   "  --param N=V      a module parameter as given to modprobe (kvm_intel.N=V and kvm.enable_pmu=V too),\n"
+		   "                   e.g. ept=0, enable_apicv=N, ple_gap=0, error_on_inconsistent_vmcs_config=0\n"
+		   "  --tsc-khz N      TSC frequency in kHz for the preemption-timer limit (default: 3000000 assumed)\n"
+		   "  --config-broken  kernel built with CONFIG_BROKEN (makes pt_mode settable on 6.1+)\n"
+		   "  --guest-cet      the host kernel offers CET (SHSTK/IBT) to guests (6.19+: CET state for L1)\n"
+		   "  --32bit          a 32-bit (i386) kernel: no CR8 exits, host address-space size or IA-32e entry required\n",
+		kvm_policy_at(0)->version);
+}
+
+const struct kvm_policy *kvm_opts_policy(const struct kvm_opts *o)
+{
+	const struct kvm_policy *pol = o->kernel ? kvm_policy_find(o->kernel) : kvm_policy_at(0);
+	if (!pol) {
+		char list[200] = "";
+		for (size_t i = 0; i < kvm_policy_count(); i++) {
+			strcat(list, " ");
+			strcat(list, kvm_policy_at(i)->version);
+		}
+		cli_error("--kernel %s: unknown kernel version: expected one of%s", o->kernel, list);
+	}
+	return pol;
+}
+
+int kvm_opts_input(const struct kvm_opts *o, const struct kvm_policy *p, const struct vmx_snapshot *s,
+		   struct kvm_params_input *in, bool skip_absent)
+{
+	kvm_params_input_init(in, p, s);
+	in->tsc_khz = o->tsc_khz;
+	in->config_broken = o->config_broken;
+	in->host_cet = o->host_cet;
+	in->kernel_32bit = o->kernel_32bit;
+	for (size_t k = 0; k < o->n_params; k++) {
+		enum kvm_param id = (enum kvm_param)o->params[k].id;
+		const char *why = NULL;
+		if (!kvm_param_present(p, id, &why)) {
+			if (skip_absent)
+				continue;
+			cli_error("--param %s: kvm_intel %s has no such parameter (%s)", o->params[k].arg, p->version, why);
+			return -1;
+		}
+		if (kvm_params_set(in, p, id, o->params[k].value)) {
+			if (skip_absent)
+				continue;
+			cli_error("--param %s: on kvm_intel %s, pt_mode is a module parameter only on kernels built "
+				  "with CONFIG_BROKEN: add --config-broken if yours is",
+				  o->params[k].arg, p->version);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void lack_list(FILE *f, const struct kvm_param_value *v)
+{
+	for (size_t k = 0; k < v->n_lack; k++) {
+		const struct kvm_param_lack *l = &v->lack[k];
+		const struct vmx_class_info *ci = vmx_class_get((enum vmx_class)l->cls);
+		fprintf(f, "%s%s%s:", k ? ", " : "", l->any_of ? "one of " : "", ci ? ci->name : "?");
+		const char *sep = "";
+		for (unsigned b = 0; b < 64; b++) {
+			if (!((l->bits >> b) & 1))
+				continue;
+			const struct vmx_bit_info *bi = vmx_bit_get((enum vmx_class)l->cls, b);
+			if (bi)
+				fprintf(f, "%s%s", sep, bi->name);
+			else
+				fprintf(f, "%sbit%u", sep, b);
+			sep = l->any_of ? "|" : "+";
+		}
+	}
+}
+
+static void timer_note(FILE *f, const struct kvm_post *o)
+{
+	fprintf(f, "; %s TSC %" PRIu64 " kHz%s: with IA32_VMX_MISC rate %u the timer is used up to a TSC of %" PRIu64
+		   " kHz, so the TSC %s",
+		o->tsc_assumed ? "assumes a" : "with a", o->tsc_khz, o->tsc_assumed ? " (give --tsc-khz)" : "",
+		o->timer_rate, o->timer_max_tsc_khz,
+		o->timer_tsc_matters ? "matters on this CPU" : "does not matter on this CPU (limit above 10 GHz)");
+}
+
+void kvm_param_reason(FILE *f, const struct kvm_post *o, enum kvm_param id)
+{
+	const struct kvm_param_value *v = &o->p[id];
+	const struct kvm_param_info *pi = kvm_param_get(id);
+	bool b = pi->type == KVM_PT_BOOL;
+	switch (v->why) {
+	case KVM_WHY_DEFAULT:
+	case KVM_WHY_GIVEN:
+		if (v->why == KVM_WHY_DEFAULT)
+			fprintf(f, "default %" PRId64, v->requested);
+		else
+			fprintf(f, "set to %" PRId64 " (--param)", v->requested);
+		if (v->needs && v->value && id != KVM_P_PT_MODE)
+			fprintf(f, "; kept: needs %s, all present", v->needs);
+		else if (id == KVM_P_PT_MODE && v->value == 0)
+			fprintf(f, " (system mode: Intel PT is not virtualized)");
+		else if (id == KVM_P_PT_MODE && v->needs)
+			fprintf(f, "; kept: needs %s, all present", v->needs);
+		else if (id == KVM_P_NESTED)
+			fprintf(f, "%s", v->value ? "; KVM offers VMX to guests (see vmxcfg nested)" : "; no VMX for guests");
+		break;
+	case KVM_WHY_USER_OFF:
+		fprintf(f, "set to 0 (--param)");
+		break;
+	case KVM_WHY_CPU:
+		fprintf(f, "forced to 0: needs %s; the CPU lacks ", v->needs ? v->needs : "?");
+		lack_list(f, v);
+		break;
+	case KVM_WHY_DEPENDS:
+		fprintf(f, "forced to 0: needs %s=1, which is 0", kvm_param_get((enum kvm_param)v->dep)->name);
+		break;
+	case KVM_WHY_TIMER_RATE:
+		fprintf(f, "forced to 0: the timer would tick %" PRIu64 " times a second (TSC %" PRIu64
+			   " kHz >> rate %u), more than 0xffffffff/10",
+			(o->tsc_khz * 1000u) >> o->timer_rate, o->tsc_khz, o->timer_rate);
+		break;
+	case KVM_WHY_NOT_EVALUATED:
+	case KVM_WHY_NOT_SETTABLE:
+	case KVM_WHY_ABSENT:
+		fprintf(f, "%s", v->note ? v->note : "");
+		break;
+	default:
+		break;
+	}
+	(void)b;
+	if (id == KVM_P_PREEMPTION_TIMER && v->present && o->status == KVM_POST_OK &&
+	    (o->setup.cfg.pin & VMX_B32(PIN, PREEMPTION_TIMER)) && v->why != KVM_WHY_USER_OFF)
+		timer_note(f, o);
+}
+
+void kvm_post_fail_text(FILE *f, const struct kvm_post *o)
+{
+	if (o->status == KVM_POST_EOPNOTSUPP || o->status == KVM_POST_EINVAL)
+		fprintf(f, "kvm_intel (%s) fails in %s with -%s: %s\n", o->policy->version, o->failed_in,
+			o->status == KVM_POST_EINVAL ? "EINVAL" : "EOPNOTSUPP", o->fail_reason);
+}
+
+/* ---- vmxcfg kvm ---- */
 
 static const char *precheck_reason(enum kvm_precheck p, const struct vmx_snapshot *s)
 {
@@ -187,9 +428,39 @@ static void text_word(FILE *out, const char *label, enum vmx_class c, uint64_t v
 	fputc('\n', out);
 }
 
-static void print_text(FILE *out, const struct cli_source *src, const struct vmx_profile *p, size_t cpu,
-		       const struct kvm_result *r)
+static void params_text(FILE *out, const struct kvm_post *o)
 {
+	fprintf(out, "\nmodule parameters %s:\n",
+		o->status == KVM_POST_OK ? "after hardware_setup"
+		: o->status == KVM_POST_EIO ? "(kvm_intel does not load: not evaluated)"
+					     : "(kvm_intel does not load: hardware_setup stops early)");
+	for (int i = 0; i < KVM_P_COUNT; i++) {
+		const struct kvm_param_value *v = &o->p[i];
+		if (!v->present)
+			continue;
+		const struct kvm_param_info *pi = kvm_param_get((enum kvm_param)i);
+		if (pi->type == KVM_PT_BOOL)
+			fprintf(out, "  %-34s %s  ", pi->name, v->value ? "Y" : "N");
+		else
+			fprintf(out, "  %-34s %" PRId64 "  ", pi->name, v->value);
+		kvm_param_reason(out, o, (enum kvm_param)i);
+		fputc('\n', out);
+	}
+	const char *sep = "  not in this version: ";
+	for (int i = 0; i < KVM_P_COUNT; i++) {
+		if (o->p[i].present)
+			continue;
+		fprintf(out, "%s%s", sep, kvm_param_get((enum kvm_param)i)->name);
+		sep = ", ";
+	}
+	if (*sep == ',')
+		fputc('\n', out);
+}
+
+static void print_text(FILE *out, const struct cli_source *src, const struct vmx_profile *p, size_t cpu,
+		       const struct kvm_post *o)
+{
+	const struct kvm_result *r = &o->setup;
 	const char *name = vmx_profile_meta(p, "name");
 	fprintf(out, "CPU: %s (%s)%s\n", name ? name : src->label, src->label,
 		p->n_cpus > 1 ? " [boot CPU]" : "");
@@ -230,6 +501,11 @@ static void print_text(FILE *out, const struct cli_source *src, const struct vmx
 		if (r->events_truncated)
 			fprintf(out, "  (more events not recorded)\n");
 	}
+	if (o->status == KVM_POST_EOPNOTSUPP || o->status == KVM_POST_EINVAL) {
+		fputc('\n', out);
+		kvm_post_fail_text(out, o);
+	}
+	params_text(out, o);
 }
 
 static void json_event(FILE *out, const struct kvm_event *e)
@@ -262,9 +538,67 @@ static void json_event(FILE *out, const struct kvm_event *e)
 	fputs("}", out);
 }
 
-static void print_json(FILE *out, const struct cli_source *src, const struct vmx_profile *p,
-		       const struct kvm_result *r)
+static void params_json(FILE *out, const struct kvm_post *o)
 {
+	fputs(",\n \"params\": {", out);
+	const char *sep = "\n  ";
+	char *buf = NULL;
+	size_t len = 0;
+	for (int i = 0; i < KVM_P_COUNT; i++) {
+		const struct kvm_param_value *v = &o->p[i];
+		if (!v->present)
+			continue;
+		const struct kvm_param_info *pi = kvm_param_get((enum kvm_param)i);
+		fprintf(out, "%s\"%s\": {\"value\": ", sep, pi->name);
+		if (pi->type == KVM_PT_BOOL)
+			fputs(v->value ? "true" : "false", out);
+		else
+			fprintf(out, "%" PRId64, v->value);
+		static const char *const whys[KVM_WHY_COUNT] = { "default", "given", "user_off", "cpu", "depends",
+								 "timer_rate", "not_evaluated", "absent", "not_settable" };
+		fprintf(out, ", \"why\": \"%s\", \"given\": %s, \"reason\": ", whys[v->why], v->given ? "true" : "false");
+		FILE *m = open_memstream(&buf, &len);
+		if (m) {
+			kvm_param_reason(m, o, (enum kvm_param)i);
+			fclose(m);
+			vmx_json_str(out, buf);
+			free(buf);
+			buf = NULL;
+		} else {
+			vmx_json_str(out, "");
+		}
+		if (v->why == KVM_WHY_CPU) {
+			fputs(", \"lacks\": [", out);
+			for (size_t k = 0; k < v->n_lack; k++) {
+				const struct vmx_class_info *ci = vmx_class_get((enum vmx_class)v->lack[k].cls);
+				fprintf(out, "%s{\"class\": \"%s\", \"any_of\": %s, \"bits\": ", k ? ", " : "",
+					ci ? ci->name : "?", v->lack[k].any_of ? "true" : "false");
+				vmx_json_bits(out, (enum vmx_class)v->lack[k].cls, v->lack[k].bits);
+				fputs("}", out);
+			}
+			fputs("]", out);
+		}
+		fputs("}", out);
+		sep = ",\n  ";
+	}
+	fputs("\n },\n \"absent_params\": [", out);
+	sep = "";
+	for (int i = 0; i < KVM_P_COUNT; i++) {
+		if (o->p[i].present)
+			continue;
+		fprintf(out, "%s\"%s\"", sep, kvm_param_get((enum kvm_param)i)->name);
+		sep = ", ";
+	}
+	fprintf(out, "],\n \"tsc_khz\": {\"value\": %" PRIu64 ", \"assumed\": %s, \"timer_rate\": %u, "
+		     "\"timer_max_tsc_khz\": %" PRIu64 ", \"matters\": %s}",
+		o->tsc_khz, o->tsc_assumed ? "true" : "false", o->timer_rate, o->timer_max_tsc_khz,
+		o->timer_tsc_matters ? "true" : "false");
+}
+
+static void print_json(FILE *out, const struct cli_source *src, const struct vmx_profile *p,
+		       const struct kvm_post *o, int close)
+{
+	const struct kvm_result *r = &o->setup;
 	fputs("{\n \"kernel\": ", out);
 	vmx_json_str(out, r->policy->version);
 	fputs(",\n \"profile\": ", out);
@@ -272,7 +606,15 @@ static void print_json(FILE *out, const struct cli_source *src, const struct vmx
 	const char *name = vmx_profile_meta(p, "name");
 	fputs(",\n \"name\": ", out);
 	vmx_json_str(out, name ? name : "");
-	fprintf(out, ",\n \"status\": \"%s\"", r->status == KVM_STATUS_OK ? "ok" : "eio");
+	fprintf(out, ",\n \"status\": \"%s\"", kvm_post_status_name(o->status));
+	if (o->failed_in) {
+		fputs(",\n \"failed_in\": ", out);
+		vmx_json_str(out, o->failed_in);
+	}
+	if (o->fail_reason) {
+		fputs(",\n \"fail_reason\": ", out);
+		vmx_json_str(out, o->fail_reason);
+	}
 	if (r->precheck != KVM_PRE_OK) {
 		fprintf(out, ",\n \"precheck\": {\"status\": \"%s\", \"reason\": ",
 			r->precheck == KVM_PRE_UNKNOWN ? "unknown" : "eopnotsupp");
@@ -327,29 +669,205 @@ static void print_json(FILE *out, const struct cli_source *src, const struct vmx
 			sep = ", ";
 		}
 	}
-	fputs("]\n}\n", out);
+	fputs("]", out);
+	params_json(out, o);
+	/* close: 0 leave the object open (the caller adds keys), 1 close it, 2 close it and end the line. */
+	if (close)
+		fputs(close == 2 ? "\n}\n" : "\n}", out);
+}
+
+/* ---- --kernel all: a matrix over every version ---- */
+
+struct cfg_field {
+	const char *name;
+	enum vmx_class cls;
+};
+static const struct cfg_field cfg_fields[] = {
+	{ "pin", VMX_CLASS_PIN },     { "primary", VMX_CLASS_PRIMARY }, { "secondary", VMX_CLASS_SECONDARY },
+	{ "tertiary", VMX_CLASS_TERTIARY }, { "exit", VMX_CLASS_EXIT }, { "entry", VMX_CLASS_ENTRY },
+	{ "ept_vpid", VMX_CLASS_EPT_VPID },
+};
+#define N_CFG_FIELDS (sizeof(cfg_fields) / sizeof(cfg_fields[0]))
+
+static uint64_t cfg_field(const struct kvm_post *o, size_t k)
+{
+	const struct vmcs_config *c = &o->setup.cfg;
+	switch (k) {
+	case 0: return c->pin;
+	case 1: return c->primary;
+	case 2: return c->secondary;
+	case 3: return c->tertiary;
+	case 4: return c->exit;
+	case 5: return c->entry;
+	default: return (uint64_t)o->setup.ept | ((uint64_t)o->setup.vpid << 32);
+	}
+}
+
+static bool loads(const struct kvm_post *o)
+{
+	return o->status == KVM_POST_OK &&
+	       (o->setup.precheck == KVM_PRE_OK || o->setup.precheck == KVM_PRE_UNKNOWN);
+}
+
+/* Text: differences of a (this version) against b (the next older one). */
+static void diff_text(FILE *out, const struct kvm_post *a, const struct kvm_post *b)
+{
+	bool any = false;
+	for (size_t k = 0; k < N_CFG_FIELDS; k++) {
+		uint64_t x = cfg_field(a, k), y = cfg_field(b, k);
+		if (x == y)
+			continue;
+		fprintf(out, "         %-9s", cfg_fields[k].name);
+		if (x & ~y) {
+			fprintf(out, " +");
+			vmx_fmt_bits(out, cfg_fields[k].cls, x & ~y);
+		}
+		if (y & ~x) {
+			fprintf(out, " -");
+			vmx_fmt_bits(out, cfg_fields[k].cls, y & ~x);
+		}
+		fputc('\n', out);
+		any = true;
+	}
+	if (a->setup.cfg.misc != b->setup.cfg.misc) {
+		fprintf(out, "         %-9s 0x%" PRIx64 " vs 0x%" PRIx64 "\n", "misc", a->setup.cfg.misc, b->setup.cfg.misc);
+		any = true;
+	}
+	if (!any)
+		fprintf(out, "       same vmcs_config\n");
+}
+
+static void diff_json(FILE *out, const struct kvm_post *a, const struct kvm_post *b)
+{
+	fputs("{", out);
+	const char *sep = "";
+	for (size_t k = 0; k < N_CFG_FIELDS; k++) {
+		uint64_t x = cfg_field(a, k), y = cfg_field(b, k);
+		if (x == y)
+			continue;
+		fprintf(out, "%s\"%s\": {\"added\": ", sep, cfg_fields[k].name);
+		vmx_json_bits(out, cfg_fields[k].cls, x & ~y);
+		fputs(", \"removed\": ", out);
+		vmx_json_bits(out, cfg_fields[k].cls, y & ~x);
+		fputs("}", out);
+		sep = ", ";
+	}
+	if (a->setup.cfg.misc != b->setup.cfg.misc) {
+		fprintf(out, "%s\"misc\": {\"value\": ", sep);
+		vmx_json_hex(out, a->setup.cfg.misc);
+		fputs(", \"older\": ", out);
+		vmx_json_hex(out, b->setup.cfg.misc);
+		fputs("}", out);
+	}
+	fputs("}", out);
+}
+
+static int run_all(FILE *out, const struct kvm_opts *opts, struct cli_source *src, bool json)
+{
+	size_t n = kvm_policy_count();
+	struct kvm_post *posts = calloc(n, sizeof(*posts));
+	if (!posts)
+		return cli_error("out of memory");
+	const struct vmx_snapshot *s = &src->prof.cpus[0].snap;
+	for (size_t i = 0; i < n; i++) {
+		struct kvm_params_input in;
+		kvm_opts_input(opts, kvm_policy_at(i), s, &in, true);
+		kvm_post_setup(kvm_policy_at(i), &in, &posts[i]);
+	}
+	if (json) {
+		fputs("{\n\"profile\": ", out);
+		vmx_json_str(out, src->label);
+		fputs(",\n\"kernels\": [\n", out);
+		for (size_t i = 0; i < n; i++) {
+			print_json(out, src, &src->prof, &posts[i], 1);
+			fputs(i + 1 < n ? ",\n" : "\n", out);
+		}
+		fputs("],\n\"diffs\": [", out);
+		for (size_t i = 0; i + 1 < n; i++) {
+			fprintf(out, "%s\n {\"kernel\": \"%s\", \"older\": \"%s\", \"loads\": %s, \"older_loads\": %s, "
+				     "\"vmcs_config\": ",
+				i ? "," : "", kvm_policy_at(i)->version, kvm_policy_at(i + 1)->version,
+				loads(&posts[i]) ? "true" : "false", loads(&posts[i + 1]) ? "true" : "false");
+			diff_json(out, &posts[i], &posts[i + 1]);
+			fputs("}", out);
+		}
+		fputs("\n]\n}\n", out);
+	} else {
+		const char *name = vmx_profile_meta(&src->prof, "name");
+		fprintf(out, "CPU: %s (%s)\n", name ? name : src->label, src->label);
+		if (opts->n_params) {
+			fprintf(out, "parameters:");
+			for (size_t k = 0; k < opts->n_params; k++)
+				fprintf(out, " %s", opts->params[k].arg);
+			fprintf(out, " (applied to the versions that have them)\n");
+		}
+		fprintf(out, "\n%-6s %-6s %s\n", "kernel", "loads", "status (then: parameters the CPU forces off, and the "
+								    "vmcs_config compared with the next older version)");
+		for (size_t i = 0; i < n; i++) {
+			const struct kvm_post *o = &posts[i];
+			const char *st = kvm_post_status_name(o->status);
+			if (o->status == KVM_POST_OK && !loads(o))
+				st = o->setup.precheck == KVM_PRE_NO_VMX ? "no-vmx" : "fw-disabled";
+			fprintf(out, "%-6s %-6s %s\n", o->policy->version, loads(o) ? "yes" : "no", st);
+			if (o->status == KVM_POST_OK) {
+				/* Boolean parameters the CPU (or a dependency) forces off in this version. */
+				fprintf(out, "       parameters forced off:");
+				bool anyoff = false;
+				for (int k = 0; k < KVM_P_COUNT; k++) {
+					const struct kvm_param_value *v = &o->p[k];
+					if (v->present && (v->why == KVM_WHY_CPU || v->why == KVM_WHY_DEPENDS ||
+							   v->why == KVM_WHY_TIMER_RATE)) {
+						fprintf(out, " %s", kvm_param_get((enum kvm_param)k)->name);
+						anyoff = true;
+					}
+				}
+				fprintf(out, "%s\n", anyoff ? "" : " none");
+			}
+			if (i + 1 == n)
+				continue;
+			const struct kvm_post *b = &posts[i + 1];
+			fprintf(out, "       vmcs_config vs %s:", b->policy->version);
+			if (o->status == KVM_POST_EIO || b->status == KVM_POST_EIO) {
+				fprintf(out, " %s\n", o->status == b->status ? "both fail in setup_vmcs_config"
+					    : o->status == KVM_POST_EIO ? "this one fails in setup_vmcs_config"
+									  : "the older one fails in setup_vmcs_config");
+				continue;
+			}
+			bool same = o->setup.cfg.misc == b->setup.cfg.misc;
+			for (size_t k = 0; k < N_CFG_FIELDS; k++)
+				same = same && cfg_field(o, k) == cfg_field(b, k);
+			if (same) {
+				fprintf(out, " same\n");
+				continue;
+			}
+			fputc('\n', out);
+			diff_text(out, o, b);
+		}
+	}
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any |= loads(&posts[i]);
+	free(posts);
+	return any ? CLI_OK : CLI_NO;
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmxcfg kvm [--kernel VERSION] (--profile FILE | --cpu NAME) [--param NAME=VALUE]... [--json]\n"
-		   "  --kernel    one of:");
-	for (size_t i = 0; i < kvm_policy_count(); i++)
-		fprintf(f, " %s", kvm_policy_at(i)->version);
-	fprintf(f, " (default: %s)\n"
-		   "  --param     a kvm_intel module parameter as given to modprobe, e.g.\n"
-		   "              error_on_inconsistent_vmcs_config=0 (6.1 and later)\n"
-		   "exit: 0 kvm_intel would load, 1 it would fail, 2 bad input\n",
-		kvm_policy_at(0)->version);
+	fprintf(f, "usage: vmxcfg kvm [--kernel VERSION|all] (--profile FILE | --cpu NAME | --live) [--param NAME=VALUE]...\n"
+		   "                  [--tsc-khz N] [--json]\n"
+		   "what kvm_intel's setup_vmcs_config() and hardware_setup() compute, and why\n");
+	kvm_opts_usage(f);
+	fprintf(f, "  --kernel all     a matrix over every version: loads or not, vmcs_config differences by bit name\n"
+		   "exit: 0 kvm_intel would load (all: on some version), 1 it would fail, 2 bad input\n");
 }
 
 int cmd_kvm(int argc, char **argv, FILE *out)
 {
 	struct cli_source src;
 	cli_source_init(&src);
-	const char *kernel = NULL;
+	struct kvm_opts opts;
+	kvm_opts_init(&opts);
 	bool json = false;
-	bool eoi = true, eoi_set = false;
 	int rc = CLI_BAD;
 	for (int i = 1; i < argc; i++) {
 		int s = cli_source_opt(&src, argc, argv, &i);
@@ -357,31 +875,13 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 			goto done;
 		if (s > 0)
 			continue;
+		s = kvm_opts_parse(&opts, argc, argv, &i);
+		if (s < 0)
+			goto done;
+		if (s > 0)
+			continue;
 		if (cli_is(argv[i], "--json")) {
 			json = true;
-		} else if (!strncmp(argv[i], "--kernel", 8) && (argv[i][8] == 0 || argv[i][8] == '=')) {
-			if (!(kernel = cli_value(argc, argv, &i, "--kernel")))
-				goto done;
-		} else if (!strncmp(argv[i], "--param", 7) && (argv[i][7] == 0 || argv[i][7] == '=')) {
-			const char *pv = cli_value(argc, argv, &i, "--param");
-			if (!pv)
-				goto done;
-			const char *eq = strchr(pv, '=');
-			if (!eq) {
-				cli_error("--param %s: expected NAME=VALUE", pv);
-				goto done;
-			}
-			if ((size_t)(eq - pv) == strlen("error_on_inconsistent_vmcs_config") &&
-			    !strncmp(pv, "error_on_inconsistent_vmcs_config", (size_t)(eq - pv))) {
-				if (parse_bool(eq + 1, &eoi)) {
-					cli_error("--param %s: expected a boolean (1/0, y/n, on/off)", pv);
-					goto done;
-				}
-				eoi_set = true;
-			} else {
-				cli_error("--param %.*s: unknown kvm_intel module parameter", (int)(eq - pv), pv);
-				goto done;
-			}
 		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
 			usage(out);
 			rc = CLI_OK;
@@ -392,35 +892,64 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 			goto done;
 		}
 	}
-	const struct kvm_policy *pol = kernel ? kvm_policy_find(kernel) : kvm_policy_at(0);
-	if (!pol) {
-		cli_error("--kernel %s: unknown kernel version: expected one of 4.19 5.4 5.10 6.1 6.6 6.16 6.19 7.0 7.1",
-			  kernel);
+	bool all = opts.kernel && !strcmp(opts.kernel, "all");
+	const struct kvm_policy *pol = NULL;
+	if (!all && !(pol = kvm_opts_policy(&opts)))
 		goto done;
-	}
-	if (eoi_set && !(pol->flags & KVM_PF_ERROR_ON_INCONSISTENT)) {
-		cli_error("--param error_on_inconsistent_vmcs_config: kvm_intel %s has no such parameter (6.1 and later)",
-			  pol->version);
-		goto done;
+	if (all) {
+		/* Every given parameter must exist in at least one version. */
+		for (size_t k = 0; k < opts.n_params; k++) {
+			bool somewhere = false;
+			for (size_t i = 0; i < kvm_policy_count(); i++)
+				somewhere |= kvm_param_present(kvm_policy_at(i), (enum kvm_param)opts.params[k].id, NULL);
+			if (!somewhere) {
+				cli_error("--param %s: no kernel version has this parameter", opts.params[k].arg);
+				goto done;
+			}
+		}
 	}
 	if (src.kind == CLI_SRC_NONE) {
-		cli_error("kvm: no CPU given: expected --profile FILE or --cpu NAME");
+		cli_error("kvm: no CPU given: expected --profile FILE, --cpu NAME or --live");
 		usage(stderr);
 		goto done;
 	}
 	if ((rc = cli_source_load(&src, CLI_SRC_PROFILE)) != CLI_OK)
 		goto done;
-	struct kvm_input in;
-	static struct kvm_result r;
-	kvm_input_init(&in, &src.prof.cpus[0].snap);
-	in.error_on_inconsistent_vmcs_config = eoi;
-	kvm_setup_vmcs_config(pol, &in, &r);
-	if (json)
-		print_json(out, &src, &src.prof, &r);
-	else
-		print_text(out, &src, &src.prof, 0, &r);
-	rc = (r.status == KVM_STATUS_OK && (r.precheck == KVM_PRE_OK || r.precheck == KVM_PRE_UNKNOWN)) ? CLI_OK
-												 : CLI_NO;
+	if ((rc = cli_validate_for_negotiation(&src)) != CLI_OK)
+		goto done;
+	/* /proc/cpuinfo gives only part of the capabilities: say what can be concluded (src/cli/kvm_live.c). */
+	if (src.prof.cpus[0].snap.flags & VMX_SNAP_PARTIAL) {
+		rc = cli_kvm_partial(out, &src, all ? NULL : pol, json);
+		goto done;
+	}
+	if (all) {
+		rc = run_all(out, &opts, &src, json);
+		goto done;
+	}
+	struct kvm_params_input in;
+	if (kvm_opts_input(&opts, pol, &src.prof.cpus[0].snap, &in, false)) {
+		rc = CLI_BAD;
+		goto done;
+	}
+	static struct kvm_post post;
+	kvm_post_setup(pol, &in, &post);
+	bool eoi = in.value[KVM_P_ERROR_ON_INCONSISTENT] != 0;
+	bool consistent = true;
+	if (json) {
+		print_json(out, &src, &src.prof, &post, 0);
+		/* Several CPUs: kvm_intel compares every CPU's vmcs_config with the boot CPU's. */
+		if (src.prof.n_cpus > 1) {
+			consistent = cli_kvm_percpu(out, &src, pol, eoi, false);
+			fprintf(out, ",\n \"per_cpu\": {\"cpus\": %zu, \"consistent\": %s}", src.prof.n_cpus,
+				consistent ? "true" : "false");
+		}
+		fputs("\n}\n", out);
+	} else {
+		print_text(out, &src, &src.prof, 0, &post);
+		if (src.prof.n_cpus > 1)
+			consistent = cli_kvm_percpu(out, &src, pol, eoi, true);
+	}
+	rc = loads(&post) && consistent ? CLI_OK : CLI_NO;
 done:
 	cli_source_free(&src);
 	return rc;

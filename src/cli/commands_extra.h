@@ -1,1 +1,11 @@
 /* Extra rows of the subcommand table in main.c: { "name", cmd_name, "summary" }, one line each. */
+{ "import", cmd_import, "turn VBox.log, vmware.log, vmxcap output or /proc/cpuinfo into profiles" },
+{ "nested", cmd_nested, "the VMX capability MSRs KVM exposes to an L1 guest (nested), as a profile" },
+{ "diff", cmd_diff, "what host A offers that host B lacks, for KVM, nested and QEMU (exit 0: B covers A)" },
+{ "baseline", cmd_baseline, "capability intersection of many hosts as a profile, plus QEMU vmx-* options" },
+{ "group", cmd_group, "group hosts (profiles, streams) by negotiated KVM config or by capabilities" },
+{ "caps", cmd_caps, "decode every VMX capability MSR (live, /proc/cpuinfo, profile), lints, per-CPU consistency" },
+{ "dump", cmd_dump, "write this machine's VMX capabilities (all CPUs, /dev/cpu/N/msr) as a profile" },
+{ "check", cmd_check, "is this machine ready for KVM? PASS/WARN/FAIL per check, with hints" },
+{ "negotiate", cmd_negotiate, "negotiate VMX controls with a custom policy file" },
+{ "vmcs", cmd_vmcs, "which VM-entry checks on VMX controls (VM-instruction error 7) VMCS fields break, and why" },

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "host/import.h"
 
 int cli_error(const char *fmt, ...)
 {
@@ -144,8 +145,11 @@ int cli_source_load(struct cli_source *s, enum cli_source_kind def)
 	switch (s->kind) {
 	case CLI_SRC_PROFILE: {
 		struct vmx_diag d;
-		if (vmx_profile_load(s->arg, &s->prof, &d))
+		/* import (issue 9): a FILE that is not a profile (VBox.log, vmware.log, vmxcap, cpuinfo) is imported
+		 * on the fly; vmx_import_load_any reads a real profile exactly as vmx_profile_load does. */
+		if (vmx_import_load_any(s->arg, &s->prof, NULL, &d))
 			return cli_diag(&d);
+		/* end import */
 		snprintf(s->label, sizeof(s->label), "%s", s->arg);
 		return CLI_OK;
 	}

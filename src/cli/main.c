@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 		free(buf);
 		return rc;
 	}
-	cli_error("unknown command '%s'", argv[1]);
+	cli_error("unknown command '%s': expected one of the commands below", argv[1]);
 	usage(stderr);
 	return CLI_BAD;
 }

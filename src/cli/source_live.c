@@ -1,10 +1,126 @@
 /* SPDX-License-Identifier: MIT */
-/* Live sources (/dev/cpu/N/msr, /dev/cpu/N/cpuid, /proc/cpuinfo). */
+/* Live sources (/dev/cpu/N/msr, /dev/cpu/N/cpuid, /proc/cpuinfo), under --sysroot / $VMXCFG_SYSROOT. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <vmxcfg/vmxcfg.h>
+
 #include "cli/cli.h"
+#include "cli/live_source.h"
+#include "host/cpuinfo.h"
+#include "host/live.h"
+
+static void brand_string(const struct vmx_snapshot *s, char *buf, size_t n)
+{
+	char b[49];
+	size_t k = 0;
+	buf[0] = 0;
+	for (uint32_t leaf = 0x80000002u; leaf <= 0x80000004u; leaf++) {
+		const struct vmx_cpuid_leaf *l = vmx_snapshot_find_cpuid(s, leaf, 0);
+		if (!l)
+			return;
+		uint32_t r[4] = { l->eax, l->ebx, l->ecx, l->edx };
+		for (int i = 0; i < 4; i++)
+			for (int j = 0; j < 4; j++)
+				b[k++] = (char)(r[i] >> (8 * j));
+	}
+	b[48] = 0;
+	const char *p = b;
+	while (*p == ' ')
+		p++;
+	snprintf(buf, n, "%s", p);
+}
+
+void cli_live_meta(struct vmx_profile *p, const char *sysroot, const char *what)
+{
+	char host[256], kernel[128], date[64], src[600];
+	vmx_live_host(sysroot, host, sizeof(host), kernel, sizeof(kernel));
+	time_t t = time(NULL);
+	struct tm tm;
+	if (gmtime_r(&t, &tm))
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		snprintf(date, sizeof(date), "unknown");
+	snprintf(src, sizeof(src), "%s on host %s, kernel %s, %s%s%s", what, host[0] ? host : "(unknown)",
+		 kernel[0] ? kernel : "(unknown)", date, sysroot && *sysroot ? ", sysroot " : "",
+		 sysroot && *sysroot ? sysroot : "");
+	vmx_profile_set_meta(p, "source", src);
+	if (host[0])
+		vmx_profile_set_meta(p, "host", host);
+	if (kernel[0])
+		vmx_profile_set_meta(p, "kernel", kernel);
+	vmx_profile_set_meta(p, "date", date);
+}
+
+int cli_live_cpuinfo(const char *file, const char *sysroot, struct vmx_profile *p, struct vmx_cpuinfo_info *info,
+		     struct vmx_diag *d)
+{
+	char path[400], host[8], kernel[128];
+	const char *release = NULL;
+	if (file) {
+		snprintf(path, sizeof(path), "%s", file);
+	} else {
+		vmx_live_path(path, sizeof(path), sysroot, "/proc/cpuinfo");
+		vmx_live_host(sysroot, host, sizeof(host), kernel, sizeof(kernel));
+		if (kernel[0])
+			release = kernel;
+	}
+	return vmx_cpuinfo_load(path, release, p, info, d);
+}
+
+int cli_live_read(const char *sysroot, struct vmx_profile *p, struct vmx_live_report *r, struct vmx_diag *d)
+{
+	if (vmx_live_read(vmx_live_posix_io(), sysroot, p, r, d))
+		return -1;
+	/* A name for the profile: the cpuinfo model name, else the CPUID brand string. */
+	struct vmx_profile ci;
+	struct vmx_cpuinfo_info info;
+	struct vmx_diag d2;
+	char name[128] = "";
+	if (cli_live_cpuinfo(NULL, sysroot, &ci, &info, &d2) == 0 || info.model_name[0])
+		snprintf(name, sizeof(name), "%s", info.model_name);
+	vmx_profile_free(&ci);
+	if (!name[0] && p->n_cpus)
+		brand_string(&p->cpus[0].snap, name, sizeof(name));
+	if (name[0])
+		vmx_profile_set_meta(p, "name", name);
+	cli_live_meta(p, sysroot, "live /dev/cpu/N/msr and /dev/cpu/N/cpuid");
+	if (r->cpuid_status != VMX_LIVE_OK && !r->cpuid_from_instruction)
+		vmx_profile_set_meta(p, "note", "CPUID not read: no /dev/cpu/N/cpuid ('modprobe cpuid')");
+	return 0;
+}
 
 int cli_source_load_live(struct cli_source *s)
 {
-	if (s->kind == CLI_SRC_CPUINFO)
-		return cli_error("--cpuinfo: reading /proc/cpuinfo \"vmx flags\" is not available in this build");
-	return cli_error("--live: reading /dev/cpu/N/msr is not available in this build; use --profile FILE or --cpu NAME");
+	struct vmx_diag d;
+	struct vmx_cpuinfo_info info;
+	if (s->kind == CLI_SRC_CPUINFO) {
+		if (cli_live_cpuinfo(s->arg, s->sysroot, &s->prof, &info, &d))
+			return cli_diag(&d);
+		if (info.warning[0])
+			cli_error("warning: %s", info.warning);
+		snprintf(s->label, sizeof(s->label), "%s", s->arg ? s->arg : "/proc/cpuinfo");
+		return CLI_OK;
+	}
+	struct vmx_live_report r;
+	if (cli_live_read(s->sysroot, &s->prof, &r, &d) == 0) {
+		snprintf(s->label, sizeof(s->label), "live (%zu CPU%s)", s->prof.n_cpus, s->prof.n_cpus == 1 ? "" : "s");
+		return CLI_OK;
+	}
+	if (r.msr_status == VMX_LIVE_OK) /* the CPU list, not the devices */
+		return cli_diag(&d);
+	/* The msr device is missing or not permitted: say so, then fall back to /proc/cpuinfo. */
+	cli_error("note: %s", r.msg);
+	if (cli_live_cpuinfo(NULL, s->sysroot, &s->prof, &info, &d)) {
+		cli_error("falling back to /proc/cpuinfo failed too:");
+		return cli_diag(&d);
+	}
+	cli_error("note: falling back to /proc/cpuinfo \"vmx flags\": a partial view (allowed-1 bits of the named "
+		  "controls only; everything else is shown as unknown)");
+	if (info.warning[0])
+		cli_error("warning: %s", info.warning);
+	snprintf(s->label, sizeof(s->label), "live /proc/cpuinfo (msr device unavailable)");
+	return CLI_OK;
 }

@@ -137,20 +137,23 @@ static int parse_hex(struct cursor *c, unsigned maxbits, const char *what, uint6
 	for (const char *q = start + 2; q < tok_end; q++) {
 		int h = hexval(*q);
 		if (h < 0) {
-			snprintf(err, errlen, "%s '%.*s': '%c' is not a hexadecimal digit", what, toklen, start, *q);
+			snprintf(err, errlen, "%s '%.*s': '%c' is not a hexadecimal digit: expected 0x and 0-9, a-f or A-F", what,
+				 toklen, start, *q);
 			return -1;
 		}
 		if (v == 0 && h == 0)
 			continue; /* leading zeros */
 		digits++;
 		if (digits > 16 || (v >> 60) != 0) {
-			snprintf(err, errlen, "%s '%.*s' does not fit in %u bits", what, toklen, start, maxbits);
+			snprintf(err, errlen, "%s '%.*s' does not fit in %u bits: expected at most %u significant hexadecimal digits", what,
+				 toklen, start, maxbits, maxbits / 4);
 			return -1;
 		}
 		v = (v << 4) | (uint64_t)h;
 	}
 	if (maxbits < 64 && (v >> maxbits) != 0) {
-		snprintf(err, errlen, "%s '%.*s' does not fit in %u bits", what, toklen, start, maxbits);
+		snprintf(err, errlen, "%s '%.*s' does not fit in %u bits: expected at most %u significant hexadecimal digits", what,
+				 toklen, start, maxbits, maxbits / 4);
 		return -1;
 	}
 	c->p = tok_end;
@@ -163,7 +166,8 @@ static int expect_end(struct cursor *c, char *err, size_t errlen)
 	skip_blank(c);
 	if (c->p < c->end) {
 		int n = (int)(c->end - c->p);
-		snprintf(err, errlen, "unexpected '%.*s' at the end of the record", n > 40 ? 40 : n, c->p);
+		snprintf(err, errlen, "unexpected '%.*s' at the end of the record: expected the end of the line",
+			 n > 40 ? 40 : n, c->p);
 		return -1;
 	}
 	return 0;
@@ -177,6 +181,7 @@ struct pstate {
 	int cur;                    /* index into p->cpus, -1 while in the common part */
 	int last_id;
 	int seen_record;
+	int seen_data; /* an msr or cpuid record (a `cpu` line alone is not a profile) */
 	/* Per line of the common part, for duplicates reported across cpu blocks. */
 };
 
@@ -188,7 +193,7 @@ static int add_msr(struct vmx_snapshot *s, uint32_t idx, uint64_t val, char *err
 		return -1;
 	}
 	if (rc == VMX_ERR_DUPLICATE) {
-		snprintf(err, errlen, "MSR 0x%" PRIx32 " given twice for the same CPU", idx);
+		snprintf(err, errlen, "MSR 0x%" PRIx32 " given twice for the same CPU: expected each MSR once per CPU", idx);
 		return -1;
 	}
 	return 0;
@@ -198,7 +203,8 @@ static int add_cpuid(struct vmx_snapshot *s, const struct vmx_cpuid_leaf *l, cha
 {
 	int rc = vmx_snapshot_set_cpuid(s, l);
 	if (rc == VMX_ERR_DUPLICATE) {
-		snprintf(err, errlen, "CPUID leaf 0x%" PRIx32 " subleaf 0x%" PRIx32 " given twice for the same CPU",
+		snprintf(err, errlen, "CPUID leaf 0x%" PRIx32 " subleaf 0x%" PRIx32
+			 " given twice for the same CPU: expected each (leaf, subleaf) once per CPU",
 			 l->leaf, l->subleaf);
 		return -1;
 	}
@@ -265,13 +271,35 @@ static int parse_line(struct pstate *st, const char *line, size_t n, char *err, 
 	st->seen_record = 1;
 	if (wl == 3 && memcmp(w, "msr", 3) == 0) {
 		uint64_t idx, val;
+		st->seen_data = 1;
 		if (parse_hex(&c, 32, "MSR index", &idx, err, errlen) ||
-		    parse_hex(&c, 64, "MSR value", &val, err, errlen) || expect_end(&c, err, errlen))
+		    parse_hex(&c, 64, "MSR value", &val, err, errlen))
 			return -1;
-		return add_msr(s, (uint32_t)idx, val, err, errlen);
+		/* Partial snapshots (imports of vmxcap, /proc/cpuinfo): "msr INDEX VALUE known MASK". */
+		uint64_t known = ~(uint64_t)0;
+		skip_blank(&c);
+		if (c.end - c.p >= 5 && memcmp(c.p, "known", 5) == 0) {
+			c.p += 5;
+			if (parse_hex(&c, 64, "known mask", &known, err, errlen))
+				return -1;
+			if (val & ~known) {
+				snprintf(err, errlen, "MSR value 0x%" PRIx64 " has bits outside its known mask 0x%" PRIx64
+						      ": expected unknown bits to be written as 0",
+					 val, known);
+				return -1;
+			}
+		}
+		if (expect_end(&c, err, errlen) || add_msr(s, (uint32_t)idx, val, err, errlen))
+			return -1;
+		if (known != ~(uint64_t)0) {
+			s->known[vmx_msr_slot((uint32_t)idx)] = known;
+			s->flags |= VMX_SNAP_PARTIAL;
+		}
+		return 0;
 	}
 	if (wl == 5 && memcmp(w, "cpuid", 5) == 0) {
 		uint64_t v[6];
+		st->seen_data = 1;
 		static const char *const names[6] = { "CPUID leaf", "CPUID subleaf", "EAX", "EBX", "ECX", "EDX" };
 		for (int i = 0; i < 6; i++)
 			if (parse_hex(&c, 32, names[i], &v[i], err, errlen))
@@ -331,6 +359,7 @@ int vmx_profile_parse(const char *text, size_t len, const char *fname, struct vm
 	st->cur = -1;
 	st->last_id = -1;
 	st->seen_record = 0;
+	st->seen_data = 0;
 	char err[400];
 	const char *q = text, *end = text + len;
 	int lineno = 0, rc = 0;
@@ -368,7 +397,7 @@ int vmx_profile_parse(const char *text, size_t len, const char *fname, struct vm
 		}
 		q = nl ? nl + 1 : end;
 	}
-	if (rc == 0 && !st->seen_record) {
+	if (rc == 0 && !st->seen_data) {
 		vmx_diag_set(d, fname, lineno, "no records: expected 'msr' and 'cpuid' lines");
 		rc = -1;
 	}
@@ -469,9 +498,14 @@ static void write_records(FILE *f, const struct vmx_snapshot *s, const struct vm
 	for (int i = 0; i < VMX_MSR_COUNT; i++) {
 		if (!vmx_snapshot_has(s, (enum vmx_msr_slot)i))
 			continue;
-		if (skip && vmx_snapshot_has(skip, (enum vmx_msr_slot)i) && skip->msr[i] == s->msr[i])
+		if (skip && vmx_snapshot_has(skip, (enum vmx_msr_slot)i) && skip->msr[i] == s->msr[i] &&
+		    skip->known[i] == s->known[i])
 			continue;
-		fprintf(f, "msr 0x%" PRIx32 " 0x%016" PRIx64 "\n", vmx_msr_index((enum vmx_msr_slot)i), s->msr[i]);
+		if ((s->flags & VMX_SNAP_PARTIAL) && s->known[i] != ~(uint64_t)0)
+			fprintf(f, "msr 0x%" PRIx32 " 0x%016" PRIx64 " known 0x%016" PRIx64 "\n",
+				vmx_msr_index((enum vmx_msr_slot)i), s->msr[i] & s->known[i], s->known[i]);
+		else
+			fprintf(f, "msr 0x%" PRIx32 " 0x%016" PRIx64 "\n", vmx_msr_index((enum vmx_msr_slot)i), s->msr[i]);
 	}
 }
 
@@ -497,9 +531,12 @@ static void common_part(const struct vmx_profile *p, struct vmx_snapshot *c)
 		int all = 1;
 		for (size_t k = 1; k < p->n_cpus && all; k++)
 			all = vmx_snapshot_has(&p->cpus[k].snap, (enum vmx_msr_slot)i) &&
-			      p->cpus[k].snap.msr[i] == s0->msr[i];
-		if (all)
+			      p->cpus[k].snap.msr[i] == s0->msr[i] && p->cpus[k].snap.known[i] == s0->known[i];
+		if (all) {
 			vmx_snapshot_set_msr(c, vmx_msr_index((enum vmx_msr_slot)i), s0->msr[i]);
+			c->known[i] = s0->known[i]; /* partial profiles keep their known masks */
+			c->flags |= s0->flags & VMX_SNAP_PARTIAL;
+		}
 	}
 }
 

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Importers (src/host/import*.c: VirtualBox, VMware, vmxcap, cpuinfo) on arbitrary bytes.  The first byte picks
+ * the format (mostly auto-detection); the rest is the log.  Invariants: a rejected input returns no hosts and a
+ * diagnostic naming the file; an accepted one has >= 1 host, each with one CPU whose profile written by
+ * vmx_profile_write reads back equal, and the KVM engine runs on it.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include <vmxcfg/vmxcfg.h>
+
+#include "fuzz_common.h"
+#include "host/import.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct kvm_result kr;
+	if (size < 1)
+		return 0;
+	int fmt = data[0] % 8;
+	if (fmt >= VMX_IMPORT_PROFILE)
+		fmt = VMX_IMPORT_AUTO;
+	const char *text = (const char *)data + 1;
+	size_t len = size - 1;
+	struct vmx_diag d;
+	memset(&d, 0, sizeof(d));
+	(void)vmx_import_detect(text, len, "fuzz.log", &d);
+	struct vmx_import_result r;
+	memset(&d, 0, sizeof(d));
+	if (vmx_import_buf(text, len, "fuzz.log", (enum vmx_import_format)fmt, &r, &d) != 0) {
+		FUZZ_ASSERT(r.n_hosts == 0 && r.hosts == NULL);
+		FUZZ_ASSERT(strcmp(d.file, "fuzz.log") == 0 && d.msg[0] != 0 && d.line >= 0);
+		return 0;
+	}
+	FUZZ_ASSERT(r.n_hosts >= 1 && r.format != VMX_IMPORT_AUTO);
+	char desc[512];
+	vmx_import_describe_hosts(&r, desc, sizeof(desc));
+	FUZZ_ASSERT(memchr(desc, 0, sizeof(desc)));
+	for (size_t h = 0; h < r.n_hosts; h++) {
+		const struct vmx_profile *p = &r.hosts[h].prof;
+		FUZZ_ASSERT(p->n_cpus == 1);
+		const struct vmx_snapshot *s = &p->cpus[0].snap;
+		struct kvm_input in;
+		kvm_input_init(&in, s);
+		FUZZ_ASSERT(kvm_setup_vmcs_config(kvm_policy_at(0), &in, &kr) == VMX_OK);
+		if (s->flags & VMX_SNAP_PARTIAL)
+			continue; /* partial snapshots have no profile text form */
+		char *buf = NULL;
+		size_t blen = 0;
+		FILE *f = open_memstream(&buf, &blen);
+		FUZZ_ASSERT(f);
+		FUZZ_ASSERT(vmx_profile_write(f, p) == 0);
+		fclose(f);
+		struct vmx_profile q;
+		if (vmx_profile_parse(buf, blen, "roundtrip", &q, &d) != 0) {
+			fprintf(stderr, "imported profile does not read back: %s:%d: %s\n--\n%s--\n", d.file, d.line,
+				d.msg, buf);
+			abort();
+		}
+		FUZZ_ASSERT(q.n_cpus == 1 && vmx_snapshot_equal(&q.cpus[0].snap, s));
+		vmx_profile_free(&q);
+		free(buf);
+	}
+	vmx_import_result_free(&r);
+	return 0;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvm_intel module parameters after load: what hardware_setup() leaves in
+ * each parameter, for a kernel version, a CPU snapshot and the values the
+ * user passed to modprobe (kvm-setup.md §6 and corrections §7.12-17).
+ *
+ * Usage:
+ *   struct kvm_params_input in;
+ *   kvm_params_input_init(&in, policy, &snapshot);        defaults of that version
+ *   kvm_params_set(&in, policy, KVM_P_EPT, 0);            like "modprobe kvm_intel ept=0"
+ *   struct kvm_post post;
+ *   kvm_post_setup(policy, &in, &post);                   setup_vmcs_config + hardware_setup
+ *   post.status, post.p[KVM_P_EPT].value, post.p[KVM_P_EPT].reason ...
+ *
+ * Freestanding; no allocation.  struct kvm_post is large (it holds the
+ * setup_vmcs_config result with its events): keep it static or on the heap.
+ */
+#ifndef VMXCFG_PARAMS_H
+#define VMXCFG_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bits.h"
+#include "kvm.h"
+#include "snapshot.h"
+
+/* The parameters, in the order JSON output lists them. */
+enum kvm_param {
+	KVM_P_VPID = 0,
+	KVM_P_EPT,
+	KVM_P_EPTAD,
+	KVM_P_UNRESTRICTED_GUEST,
+	KVM_P_FLEXPRIORITY,
+	KVM_P_VNMI,
+	KVM_P_ENABLE_APICV,
+	KVM_P_ENABLE_IPIV,
+	KVM_P_PML,
+	KVM_P_PREEMPTION_TIMER,
+	KVM_P_PLE_GAP,
+	KVM_P_PLE_WINDOW,
+	KVM_P_PT_MODE,
+	KVM_P_SGX,
+	KVM_P_NESTED,
+	KVM_P_ENABLE_SHADOW_VMCS,
+	KVM_P_CET,
+	KVM_P_ERROR_ON_INCONSISTENT,
+	KVM_P_ENABLE_PMU, /* kvm.ko, not kvm_intel: an input of pt_mode */
+	KVM_P_COUNT
+};
+
+enum kvm_param_type { KVM_PT_BOOL = 0, KVM_PT_INT, KVM_PT_UINT };
+
+struct kvm_param_info {
+	enum kvm_param id;
+	const char *name;   /* sysfs / modprobe name */
+	const char *module; /* "kvm_intel" or "kvm" */
+	enum kvm_param_type type;
+	const char *desc;   /* one line */
+};
+
+/* Description of a module parameter; NULL when id >= KVM_P_COUNT. */
+const struct kvm_param_info *kvm_param_get(enum kvm_param id);
+/* Parameter by name (len bytes of name, need not be NUL-terminated); -1 if unknown. */
+int kvm_param_by_name(const char *name, size_t len);
+/*
+ * Does kernel version p have the parameter?  If not, *why (if non-NULL) gets
+ * a sentence such as "enable_ipiv exists from 6.1 on".
+ */
+bool kvm_param_present(const struct kvm_policy *p, enum kvm_param id, const char **why);
+/* The default of the parameter in that version (nested: 0 in 4.19, 1 later). */
+int64_t kvm_param_default(const struct kvm_policy *p, enum kvm_param id);
+/*
+ * Parse a value as the kernel does: booleans like kstrtobool (1/y/Y/on/0/n/N/off ...),
+ * integers in decimal, 0x-hex or 0-octal with an optional sign (int) .
+ * Returns VMX_OK or VMX_ERR_INVALID.
+ */
+int kvm_param_parse(enum kvm_param id, const char *s, size_t len, int64_t *out);
+
+/* TSC frequency assumed when none is given (the golden data's fixed input). */
+#define KVM_DEFAULT_TSC_KHZ 3000000u
+
+struct kvm_params_input {
+	const struct vmx_snapshot *snap;
+	int64_t value[KVM_P_COUNT]; /* requested values (defaults, or what the user passed) */
+	uint32_t given;             /* bit per parameter the user passed */
+	uint64_t tsc_khz;           /* 0 = unknown: KVM_DEFAULT_TSC_KHZ is assumed */
+	bool config_broken;         /* kernel built with CONFIG_BROKEN: pt_mode is settable (6.1+) */
+	bool host_cet;              /* the host kernel offers SHSTK/IBT to guests (kvm_cpu_caps before vmx_set_cpu_caps) */
+	bool kernel_32bit;          /* default false: x86_64 */
+	bool prove_ve;              /* CONFIG_KVM_INTEL_PROVE_VE */
+};
+
+/* Defaults of version p (all parameters at their default, TSC unknown, x86_64, no CET for guests). */
+void kvm_params_input_init(struct kvm_params_input *in, const struct kvm_policy *p, const struct vmx_snapshot *s);
+/*
+ * Set a parameter as given on the modprobe command line.  Returns VMX_OK, or VMX_ERR_INVALID when the
+ * version lacks it (or, on 6.1+, pt_mode without config_broken: set config_broken first).
+ */
+int kvm_params_set(struct kvm_params_input *in, const struct kvm_policy *p, enum kvm_param id, int64_t v);
+
+enum kvm_post_status {
+	KVM_POST_OK = 0,
+	KVM_POST_EIO,        /* setup_vmcs_config failed */
+	KVM_POST_EOPNOTSUPP, /* 6.1+: EPT ends up off and the CPU has no NX */
+	KVM_POST_EINVAL,     /* pt_mode is neither 0 nor 1 */
+};
+
+/* Why a parameter has its value. */
+enum kvm_param_why {
+	KVM_WHY_DEFAULT = 0,  /* default value, nothing forced it */
+	KVM_WHY_GIVEN,        /* as the user passed it, nothing forced it */
+	KVM_WHY_USER_OFF,     /* the user turned it off */
+	KVM_WHY_CPU,          /* forced off: the CPU (vmcs_config / capability MSRs) lacks something: see lack[] */
+	KVM_WHY_DEPENDS,      /* forced off: another parameter it needs is off: see dep */
+	KVM_WHY_TIMER_RATE,   /* preemption timer: TSC too fast for the timer rate */
+	KVM_WHY_NOT_EVALUATED, /* not evaluated: load failed earlier, or nested=0 for enable_shadow_vmcs */
+	KVM_WHY_ABSENT,       /* the version does not have this parameter */
+	KVM_WHY_NOT_SETTABLE, /* pt_mode without CONFIG_BROKEN (6.1+): fixed at 0 */
+	KVM_WHY_COUNT
+};
+
+#define KVM_PARAM_MAX_LACK 4
+
+struct kvm_param_lack {
+	uint8_t cls;   /* enum vmx_class */
+	bool any_of;   /* the CPU needs one of these bits (and has none), else all of them (and lacks these) */
+	uint64_t bits; /* bits of that class (capability MSR bit numbers for EPT_VPID, BASIC, MISC) */
+};
+
+struct kvm_param_value {
+	bool present;     /* the version has it */
+	bool given;       /* the user passed it */
+	int64_t requested; /* default or given value */
+	int64_t value;    /* effective value after hardware_setup */
+	enum kvm_param_why why;
+	const char *needs;  /* what the kernel requires to keep it on (static sentence), or NULL */
+	const char *note;   /* extra static sentence for `why` (absent / not settable / not evaluated), or NULL */
+	int dep;          /* KVM_WHY_DEPENDS: the parameter that is off (enum kvm_param), else -1 */
+	size_t n_lack;    /* KVM_WHY_CPU: what the CPU lacks */
+	struct kvm_param_lack lack[KVM_PARAM_MAX_LACK];
+};
+
+struct kvm_post {
+	const struct kvm_policy *policy;
+	enum kvm_post_status status;
+	const char *failed_in;   /* "vmx_init" / "hardware_setup" when status != OK, else NULL */
+	const char *fail_reason; /* sentence for EOPNOTSUPP / EINVAL (EIO: see setup) */
+	struct kvm_result setup; /* setup_vmcs_config */
+	struct kvm_param_value p[KVM_P_COUNT];
+	/* Preemption-timer limit (§6): on iff (tsc_khz * 1000) >> rate <= 0xffffffff / 10. */
+	uint64_t tsc_khz;         /* used value */
+	bool tsc_assumed;         /* tsc_khz was not given: KVM_DEFAULT_TSC_KHZ */
+	unsigned timer_rate;      /* IA32_VMX_MISC[4:0] */
+	uint64_t timer_max_tsc_khz; /* the largest TSC (kHz) at which the timer stays on */
+	bool timer_tsc_matters;   /* pin timer available and the limit is below 10 GHz */
+	bool has_nx;              /* CPUID 0x80000001:EDX[20] */
+	/* Guest CET (kvm_cpu_caps SHSTK/IBT after vmx_set_cpu_caps; 6.19+), decides LOAD_CET for L1. */
+	bool guest_cet;
+};
+
+/*
+ * Run setup_vmcs_config and the parameter logic of hardware_setup for version p.
+ * Always fills *out.  Returns VMX_OK or VMX_ERR_INVALID (NULL arguments).
+ */
+int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in, struct kvm_post *out);
+
+/*
+ * What differs between versions after setup_vmcs_config (hardware_setup and the nested MSRs), as flags.
+ * kvm_post_flags() gives them for a known version (by policy->version; 0 for unknown ones).
+ */
+#define KVM_PV_IPIV            0x00001u /* enable_ipiv exists (6.1+) */
+#define KVM_PV_SGX             0x00002u /* sgx exists (6.1+, CONFIG_X86_SGX_KVM assumed) */
+#define KVM_PV_CET             0x00004u /* cet exists (7.1) */
+#define KVM_PV_PMU             0x00008u /* kvm.enable_pmu exists and gates pt_mode (6.1+) */
+#define KVM_PV_PT_MODE         0x00010u /* pt_mode exists (5.0+) */
+#define KVM_PV_PT_BROKEN       0x00020u /* pt_mode settable only with CONFIG_BROKEN (6.1+) */
+#define KVM_PV_PT_OLD          0x00040u /* PT check also needs exit CLEAR_RTIT_CTL and reads MISC raw (<= 5.10) */
+#define KVM_PV_NX_CHECK        0x00080u /* ept off needs NX, else -EOPNOTSUPP (6.1+) */
+#define KVM_PV_VNMI_NMI_WINDOW 0x00100u /* vnmi also needs NMI-window exiting (6.1+) */
+#define KVM_PV_NESTED_OFF      0x00200u /* nested defaults to 0 (4.19) */
+#define KVM_PV_SETUP_IN_INIT   0x00400u /* setup_vmcs_config runs in vmx_init (6.19+) */
+#define KVM_PV_NESTED_OLD      0x00800u /* nested MSRs from the raw MSRs, <= 5.10 masks (§5, §7.16) */
+#define KVM_PV_NESTED_SIPI     0x01000u /* wait-for-SIPI offered to L1 (6.1+) */
+#define KVM_PV_NESTED_ERRCODE  0x02000u /* BASIC bit 56 passed to L1 (6.19+, §7.13) */
+#define KVM_PV_VMCS_ENUM_TSC   0x04000u /* VMCS_ENUM 0x32 only with TSC scaling, else 0x2e (7.0+, §7.12) */
+#define KVM_PV_VMCS_ENUM_32    0x08000u /* VMCS_ENUM always 0x32 (6.1 - 6.19); neither flag: 0x2e */
+#define KVM_PV_GUEST_CET       0x10000u /* CET state controls exist for guests and L1 (6.19+) */
+uint32_t kvm_post_flags(const struct kvm_policy *p);
+
+/* Status name: "ok", "eio", "eopnotsupp", "einval". */
+const char *kvm_post_status_name(enum kvm_post_status s);
+
+/* Is the VMX-preemption timer usable at this TSC (kHz) and timer rate? */
+bool kvm_timer_usable(uint64_t tsc_khz, unsigned rate);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Options shared by `vmxcfg kvm` and `vmxcfg nested`: --kernel, --param, --tsc-khz ... (cmd_kvm.c). */
+#ifndef VMXCFG_CLI_KVM_OPTS_H
+#define VMXCFG_CLI_KVM_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <vmxcfg/vmxcfg.h>
+
+#define KVM_OPTS_MAX_PARAMS 64
+
+struct kvm_opts {
+	const char *kernel; /* NULL: newest; "all" where allowed */
+	size_t n_params;
+	struct {
+		int id;         /* enum kvm_param */
+		int64_t value;
+		const char *arg; /* as given, for messages */
+	} params[KVM_OPTS_MAX_PARAMS];
+	uint64_t tsc_khz;   /* 0: not given */
+	bool config_broken;
+	bool host_cet;
+	bool kernel_32bit; /* --32bit: a 32-bit (i386) kernel */
+};
+
+void kvm_opts_init(struct kvm_opts *o);
+/* If argv[*i] is one of --kernel, --param, --tsc-khz, --config-broken, --guest-cet: consume it, return 1;
+ * 0 if not ours; -1 after printing an error. */
+int kvm_opts_parse(struct kvm_opts *o, int argc, char **argv, int *i);
+/* Usage lines of these options. */
+void kvm_opts_usage(FILE *f);
+/* The policy of o->kernel (newest if NULL); prints an error and returns NULL if unknown. */
+const struct kvm_policy *kvm_opts_policy(const struct kvm_opts *o);
+/* Parameters input for policy p; a parameter p lacks is an error (message, -1) unless skip_absent. */
+int kvm_opts_input(const struct kvm_opts *o, const struct kvm_policy *p, const struct vmx_snapshot *s,
+		   struct kvm_params_input *in, bool skip_absent);
+/* One sentence: why parameter id has its value. */
+void kvm_param_reason(FILE *f, const struct kvm_post *o, enum kvm_param id);
+/* "load failed" sentence for post->status != ok (not EIO details). */
+void kvm_post_fail_text(FILE *f, const struct kvm_post *o);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Live-source helpers shared by caps, dump and check (src/cli/source_live.c). */
+#ifndef VMXCFG_CLI_LIVE_SOURCE_H
+#define VMXCFG_CLI_LIVE_SOURCE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <vmxcfg/kvm.h>
+
+#include "cli/cli.h"
+#include "host/cpuinfo.h"
+#include "host/live.h"
+#include "host/profile.h"
+
+/* Metadata of a live profile: source ("WHAT on host H, kernel K, DATE"), host, kernel, date. */
+void cli_live_meta(struct vmx_profile *p, const char *sysroot, const char *what);
+/* /proc/cpuinfo (or FILE) as partial snapshots; the kernel release of the sysroot picks the name set. */
+int cli_live_cpuinfo(const char *file, const char *sysroot, struct vmx_profile *p, struct vmx_cpuinfo_info *info,
+		     struct vmx_diag *d);
+/* Every online CPU through the msr/cpuid devices, with metadata. -1: r says why (or *d for other errors). */
+int cli_live_read(const char *sysroot, struct vmx_profile *p, struct vmx_live_report *r, struct vmx_diag *d);
+
+/*
+ * `vmxcfg kvm` on a partial source (/proc/cpuinfo): what can and cannot be concluded, for one policy or for
+ * every policy (pol NULL).  Text or JSON.  Returns CLI_NO when a required control is known missing; when
+ * nothing can be concluded the report goes straight to stdout and CLI_BAD (2, "could not tell") is returned.
+ */
+int cli_kvm_partial(FILE *out, const struct cli_source *src, const struct kvm_policy *pol, bool json);
+/*
+ * `vmxcfg kvm` on a multi-CPU source: run the policy on every CPU as kvm_intel's per-CPU check does; when
+ * print is set, write a "per-CPU consistency" section (text).  Returns true when every CPU agrees (the module
+ * would load as far as this check goes).  eoi = error_on_inconsistent_vmcs_config.
+ */
+bool cli_kvm_percpu(FILE *out, const struct cli_source *src, const struct kvm_policy *pol, bool eoi, bool print);
+
+#endif

@@ -1,0 +1,5 @@
+# vmxcfg-profile 1
+cpu 0
+msr 0x480 0x00da040000000004
+cpu 0
+msr 0x480 0x00da040000000004

@@ -1,0 +1,2 @@
+# vmxcfg-profile 1
+cpu 7

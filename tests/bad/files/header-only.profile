@@ -1,0 +1,1 @@
+# vmxcfg-profile 1

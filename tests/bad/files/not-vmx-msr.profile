@@ -1,0 +1,2 @@
+# vmxcfg-profile 1
+msr 0x10 0x5

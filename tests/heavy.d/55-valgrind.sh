@@ -1,0 +1,50 @@
+#!/bin/sh
+# The whole test suite once under valgrind memcheck (the plain gcc build in $BUILD): unit tests, the golden
+# comparison, every tests/check.d section numbered below 50 (through wrappers in build-vg/ that run $BUILD's
+# binaries under valgrind) and the fuzz corpus replay.  Passes only with zero memcheck errors and zero definite or
+# indirect leaks in every process (each writes build-vg/logs/vg.PID.log).  Prints "N passed, M failed".
+BUILD=${BUILD:-build}
+VG=build-vg
+command -v valgrind >/dev/null || { echo "valgrind not installed"; echo "0 passed, 1 failed"; exit 1; }
+rm -rf "$VG"; mkdir -p "$VG/tests" "$VG/logs"; chmod 1777 "$VG/logs"
+top=$(pwd)
+vgcmd="valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --log-file=$top/$VG/logs/vg.%p.log"
+wrap() { # target wrapper
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$vgcmd" "$top/$1" >"$2"
+	chmod +x "$2"
+}
+wrap "$BUILD/vmxcfg" "$VG/vmxcfg"
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] && wrap "$t" "$VG/tests/$(basename "$t")"
+done
+pass=0; fail=0
+sub() {
+	name=$1; shift
+	out=$("$@" 2>&1); rc=$?
+	last=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	f=$(printf '%s' "$last" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
+	if [ "$rc" -eq 0 ] && [ "${f:-0}" -eq 0 ]; then
+		pass=$((pass + 1)); echo "  ok   $name ${last:+($last)}"
+	else
+		fail=$((fail + 1)); echo "  FAIL $name (exit $rc)"; printf '%s\n' "$out" | tail -n 15
+	fi
+}
+# shellcheck disable=SC2046
+sub "unit tests" tests/run-unit.sh "$VG" $(ls "$VG"/tests/test_* 2>/dev/null)
+sub "golden" python3 tests/golden/check_kvm.py "$VG/vmxcfg" .
+for s in tests/check.d/[0-4]*.sh; do
+	[ -e "$s" ] || continue
+	case "$s" in *-readonly.sh) continue ;; esac # an LD_PRELOAD guard; not a memory-safety test
+	sub "$(basename "$s" .sh)" env BUILD="$VG" VMXCFG="$top/$VG/vmxcfg" sh "$s"
+done
+sub "fuzz corpus replay" make -s --no-print-directory -f fuzz/fuzz.mk fuzz-replay BUILD="$BUILD" CC=gcc \
+	REPLAY_WRAP="$vgcmd"
+n=$(ls "$VG"/logs | wc -l)
+bad=$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]|Invalid (read|write)|uninitialised|Conditional jump' "$VG"/logs/* 2>/dev/null)
+errs=0
+for l in $bad; do errs=$((errs + 1)); echo "  memcheck errors in $l:"; head -n 30 "$l"; done
+[ -z "$bad" ] && { [ "$n" -gt 0 ] && pass=$((pass + 1)) || fail=$((fail + 1)); }
+[ -n "$bad" ] && fail=$((fail + 1))
+echo "  $n processes ran under memcheck, $errs with errors"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
