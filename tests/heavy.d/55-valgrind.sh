@@ -2,7 +2,8 @@
 # The whole test suite once under valgrind memcheck (the plain gcc build in $BUILD): unit tests, the golden
 # comparison, every tests/check.d section numbered below 50 (through wrappers in build-vg/ that run $BUILD's
 # binaries under valgrind) and the fuzz corpus replay.  Passes only with zero memcheck errors and zero definite or
-# indirect leaks in every process (each writes build-vg/logs/vg.PID.log).  Prints "N passed, M failed".
+# indirect leaks in every process (each writes build-vg/logs/vg.PID.log).  Two lanes run side by side (2 cores).
+# Prints "N passed, M failed".
 BUILD=${BUILD:-build}
 VG=build-vg
 command -v valgrind >/dev/null || { echo "valgrind not installed"; echo "0 passed, 1 failed"; exit 1; }
@@ -18,27 +19,45 @@ for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] && wrap "$t" "$VG/tests/$(basename "$t")"
 done
 pass=0; fail=0
+# sub NAME CMD...: one sub-section; its report goes to $VG/sub.N (run in two lanes, one per core).
+k=0
 sub() {
+	k=$((k + 1))
 	name=$1; shift
 	out=$("$@" 2>&1); rc=$?
 	last=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
 	f=$(printf '%s' "$last" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
 	if [ "$rc" -eq 0 ] && [ "${f:-0}" -eq 0 ]; then
-		pass=$((pass + 1)); echo "  ok   $name ${last:+($last)}"
+		echo "ok   $name ${last:+($last)}" >"$VG/sub.$LANE.$k"
 	else
-		fail=$((fail + 1)); echo "  FAIL $name (exit $rc)"; printf '%s\n' "$out" | tail -n 15
+		{ echo "FAIL $name (exit $rc)"; printf '%s\n' "$out" | tail -n 15; } >"$VG/sub.$LANE.$k"
 	fi
 }
-# shellcheck disable=SC2046
-sub "unit tests" tests/run-unit.sh "$VG" $(ls "$VG"/tests/test_* 2>/dev/null)
-sub "golden" python3 tests/golden/check_kvm.py "$VG/vmxcfg" .
-for s in tests/check.d/[0-4]*.sh; do
-	[ -e "$s" ] || continue
-	case "$s" in *-readonly.sh) continue ;; esac # an LD_PRELOAD guard; not a memory-safety test
-	sub "$(basename "$s" .sh)" env BUILD="$VG" VMXCFG="$top/$VG/vmxcfg" sh "$s"
+lane_a() {
+	LANE=a
+	# shellcheck disable=SC2046
+	sub "unit tests" tests/run-unit.sh "$VG" $(ls "$VG"/tests/test_* 2>/dev/null)
+	sub "golden" python3 tests/golden/check_kvm.py "$VG/vmxcfg" .
+	for s in tests/check.d/[0-4]*.sh; do
+		case "$s" in *-cli.sh | *-readonly.sh | *-bad.sh) continue ;; esac
+		[ -e "$s" ] && sub "$(basename "$s" .sh)" env BUILD="$VG" VMXCFG="$top/$VG/vmxcfg" sh "$s"
+	done
+}
+lane_b() {
+	LANE=b
+	for s in tests/check.d/[0-4]*-cli.sh tests/check.d/[0-4]*-bad.sh; do
+		[ -e "$s" ] && sub "$(basename "$s" .sh)" env BUILD="$VG" VMXCFG="$top/$VG/vmxcfg" sh "$s"
+	done
+	sub "fuzz corpus replay" make -s --no-print-directory -f fuzz/fuzz.mk fuzz-replay BUILD="$BUILD" CC=gcc \
+		REPLAY_WRAP="$vgcmd"
+}
+lane_a & pa=$!
+lane_b & pb=$!
+wait $pa; wait $pb
+for r in "$VG"/sub.*; do
+	sed 's/^/  /' "$r"
+	case "$(head -n 1 "$r")" in ok*) pass=$((pass + 1)) ;; *) fail=$((fail + 1)) ;; esac
 done
-sub "fuzz corpus replay" make -s --no-print-directory -f fuzz/fuzz.mk fuzz-replay BUILD="$BUILD" CC=gcc \
-	REPLAY_WRAP="$vgcmd"
 n=$(ls "$VG"/logs | wc -l)
 bad=$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]|Invalid (read|write)|uninitialised|Conditional jump' "$VG"/logs/* 2>/dev/null)
 errs=0
