@@ -9,7 +9,11 @@ _vmxcfg()
 	cmd=${COMP_WORDS[1]}
 	local prog=${COMP_WORDS[0]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "$("$prog" --help 2>/dev/null | sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p') --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "$("$prog" --help 2>/dev/null | sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p') help --help --version" -- "$cur"))
+		return
+	fi
+	if [ "$cmd" = help ] && [ "$COMP_CWORD" -eq 2 ]; then
+		COMPREPLY=($(compgen -W "$("$prog" --help 2>/dev/null | sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p')" -- "$cur"))
 		return
 	fi
 	case $prev in

@@ -35,6 +35,29 @@ $(FB)/libfuzz.a: $(LIB_OBJ)
 $(FB)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FB)/libfuzz.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FB)/libfuzz.a -o $@
 
+# fuzz_cli drives the whole command line (src/cli/run.c), so it also links the subcommands (not main.c) and the
+# embedded profile database, generated here the way the main Makefile does.
+CLI_LIB_SRC := $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c)))
+PROFILES    := $(sort $(wildcard data/profiles/*.profile))
+
+$(FB)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -Wall -Wextra -Werror -O1 $< -o $@
+
+$(FB)/gen/profiles_db.c: $(FB)/tools/embed $(PROFILES)
+	@mkdir -p $(dir $@)
+	$(FB)/tools/embed $(PROFILES) > $@.tmp && mv $@.tmp $@
+
+$(FB)/gen/profiles_db.o: $(FB)/gen/profiles_db.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FB)/libcli.a: $(CLI_LIB_SRC:%.c=$(FB)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FB)/fuzz_cli: fuzz/fuzz_cli.c fuzz/fuzz_common.h $(FB)/libcli.a $(FB)/libfuzz.a $(FB)/gen/profiles_db.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FB)/gen/profiles_db.o $(FB)/libcli.a $(FB)/libfuzz.a -o $@
+
 # Replay without libFuzzer: `make -f fuzz/fuzz.mk fuzz-replay CC=gcc SAN=... BUILD=build-asan` links each harness
 # with fuzz/replay.c against $(BUILD)/libvmxcfg-host.a (built by the main Makefile with the same flags) and runs
 # it on fuzz/corpus/NAME and fuzz/regress/NAME.  `make check` does this under ASan+UBSan and valgrind.
@@ -54,6 +77,13 @@ fuzz-replay: fuzz-replay-build
 		if [ $$rc -eq 0 ] && [ -n "$$n" ]; then echo "  replay_$$h: $$n inputs ok"; pass=$$((pass+1)); \
 		else printf '%s\n' "$$out" | tail -n 25; echo "  replay_$$h: FAILED (exit $$rc)"; fail=$$((fail+1)); fi; \
 	done; echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+# replay_cli also needs the subcommands' objects, which the main build (`make BUILD=... all`) made.
+$(BUILD)/replay/replay_cli: fuzz/fuzz_cli.c fuzz/replay.c fuzz/fuzz_common.h $(BUILD)/libvmxcfg-host.a \
+		$(CLI_LIB_SRC:%.c=$(BUILD)/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -g $(SAN) -Iinclude -Isrc -Ifuzz fuzz/replay.c $< \
+		$(CLI_LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libvmxcfg-host.a -o $@
 
 $(BUILD)/replay/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_common.h $(BUILD)/libvmxcfg-host.a
 	@mkdir -p $(dir $@)

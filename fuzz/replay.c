@@ -4,6 +4,7 @@
  * file or a directory of files.  Used by `make check` on fuzz/corpus/NAME and fuzz/regress/NAME (every crash
  * the fuzzers ever found).  Prints "N passed, 0 failed"; a broken invariant aborts, a sanitizer report exits.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <stdint.h>
@@ -52,6 +53,12 @@ static int replay_file(const char *path)
 int main(int argc, char **argv)
 {
 	int pass = 0, fail = 0;
+	/* Absolute paths first: a harness may change directory (fuzz_cli works in a scratch directory). */
+	for (int i = 1; i < argc; i++) {
+		char *abs = realpath(argv[i], NULL);
+		if (abs)
+			argv[i] = abs; /* freed at exit */
+	}
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
 		if (stat(argv[i], &st) != 0)

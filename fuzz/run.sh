@@ -2,6 +2,10 @@
 # Run libFuzzer harnesses one after another (see fuzz/fuzz.mk).  Prints one line per harness with the
 # executions, coverage (cov = edges, ft = features), corpus size and the verdict, then "N passed, M failed".
 FB=${FB:-build-fuzz}
+mkdir -p "$FB"
+# Absolute paths: a harness may change directory (fuzz_cli works in a scratch directory).
+FB=$(cd "$FB" && pwd)
+top=$(pwd)
 pass=0; fail=0
 for h in "$@"; do
 	bin=$FB/fuzz_$h
@@ -11,8 +15,9 @@ for h in "$@"; do
 	[ -d "$seeds" ] || seeds=
 	# fuzz/NAME.seeds: more seed directories in the tree (e.g. tests/import), one per line.
 	[ -f "fuzz/$h.seeds" ] && seeds="$seeds $(cat "fuzz/$h.seeds")"
+	[ -n "$seeds" ] && seeds=$(for s in $seeds; do printf '%s/%s ' "$top" "$s"; done)
 	dict=
-	[ -f "fuzz/$h.dict" ] && dict=-dict=fuzz/$h.dict
+	[ -f "fuzz/$h.dict" ] && dict=-dict=$top/fuzz/$h.dict
 	maxlen=-max_len=${FUZZ_MAX_LEN:-8192}
 	# fuzz/NAME.options: extra libFuzzer flags for one harness (e.g. a larger -max_len for long logs).
 	[ -f "fuzz/$h.options" ] && maxlen=$(cat "fuzz/$h.options")

@@ -53,8 +53,42 @@ int cli_validate_for_negotiation(const struct cli_source *s);
 /* Hook for live/cpuinfo sources, implemented in src/cli/source_live.c. Returns CLI_OK or CLI_BAD. */
 int cli_source_load_live(struct cli_source *s);
 
+/*
+ * The whole command line (argv[0] = program, argv[1] = subcommand): dispatch to the subcommand and copy its
+ * output to `sink` only when it completes with CLI_OK or CLI_NO.  Returns the exit code.  src/cli/run.c.
+ */
+int cli_run(int argc, char **argv, FILE *sink);
+
 /* Option helpers: does argv[*i] equal name; fetch its value (error if missing). */
 bool cli_is(const char *arg, const char *name);
 const char *cli_value(int argc, char **argv, int *i, const char *name);
+/* calloc, printing "out of memory" when it fails. */
+void *cli_calloc(size_t n, size_t size);
+/* Is arg the option name, alone or as name=VALUE? */
+bool cli_opt(const char *arg, const char *name);
+/* Is arg an option (a '-' followed by something), not a file operand or "-" (stdin)? */
+bool cli_is_option(const char *arg);
+
+/*
+ * The end of every subcommand's option loop, for an argument no other branch took: --help / -h print the
+ * command's usage to out and give CLI_OK; anything else prints "vmxcfg: CMD: unknown option 'ARG'" and the
+ * usage on stderr and gives CLI_BAD.
+ */
+int cli_common_opt(const char *cmd, const char *arg, void (*usage)(FILE *), FILE *out);
+/*
+ * Options several subcommands share, each accepted only where its pointer is not NULL: --json (sets *json),
+ * --kernel V (*kernel = V), -o FILE / --output FILE (*output = FILE).  Consumes argv[*i] (and its value) and
+ * returns 1; 0 if argv[*i] is none of them; -1 after printing an error (missing value).
+ */
+int cli_shared_opt(int argc, char **argv, int *i, bool *json, const char **kernel, const char **output);
+
+struct kvm_policy;
+/* The kvm_intel version kernel names (the newest if NULL); NULL after printing "unknown kernel version". */
+const struct kvm_policy *cli_kernel_policy(const char *kernel);
+/*
+ * Load the source (default --profile) for a command that needs every VMX MSR: a partial (/proc/cpuinfo)
+ * source or an impossible snapshot is an error.  CLI_OK or CLI_BAD (printed).
+ */
+int cli_source_load_msrs(struct cli_source *s);
 
 #endif

@@ -109,30 +109,18 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 {
 	const char *ofile = NULL, *kernel = NULL;
 	bool json = false;
-	char **files = calloc((size_t)argc, sizeof(char *));
+	char **files = cli_calloc((size_t)argc, sizeof(char *));
 	int nf = 0;
 	if (!files)
-		return cli_error("out of memory");
+		return CLI_BAD;
 	int rc = CLI_BAD;
 	for (int i = 1; i < argc; i++) {
-		if (cli_is(argv[i], "--json")) {
-			json = true;
-		} else if (cli_is(argv[i], "-o") || !strncmp(argv[i], "--output", 8)) {
-			if (!(ofile = cli_value(argc, argv, &i, cli_is(argv[i], "-o") ? "-o" : "--output")))
-				goto done;
-		} else if (!strncmp(argv[i], "--kernel", 8) && (argv[i][8] == 0 || argv[i][8] == '=')) {
-			if (!(kernel = cli_value(argc, argv, &i, "--kernel")))
-				goto done;
-		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
-			usage(out);
-			rc = CLI_OK;
-			goto done;
-		} else if (argv[i][0] == '-' && argv[i][1] != 0) {
-			cli_error("baseline: unknown option '%s'", argv[i]);
-			usage(stderr);
-			goto done;
-		} else {
+		int s = cli_shared_opt(argc, argv, &i, &json, &kernel, &ofile);
+		if (s == 0 && !cli_is_option(argv[i])) {
 			files[nf++] = argv[i];
+		} else if (s <= 0) {
+			rc = s < 0 ? CLI_BAD : cli_common_opt("baseline", argv[i], usage, out);
+			goto done;
 		}
 	}
 	if (nf == 0) {
@@ -140,16 +128,12 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 		usage(stderr);
 		goto done;
 	}
-	const struct kvm_policy *pol = kernel ? kvm_policy_find(kernel) : kvm_policy_at(0);
-	if (!pol) {
-		cli_error("--kernel %s: unknown kernel version (see 'vmxcfg kvm --help')", kernel);
+	const struct kvm_policy *pol = cli_kernel_policy(kernel);
+	if (!pol)
 		goto done;
-	}
-	struct bctx *c = calloc(1, sizeof(*c));
-	if (!c) {
-		cli_error("out of memory");
+	struct bctx *c = cli_calloc(1, sizeof(*c));
+	if (!c)
 		goto done;
-	}
 	vmx_baseline_init(&c->b);
 	if (cli_hosts_foreach(nf, files, add_host, c, NULL) != CLI_OK) {
 		free(c);

@@ -965,14 +965,17 @@ int cmd_caps(int argc, char **argv, FILE *out)
 	struct opts o = { false, false, kvm_policy_at(0) };
 	int rc = CLI_BAD;
 	for (int i = 1; i < argc; i++) {
+		const char *kernel = NULL;
 		int s = cli_source_opt(&src, argc, argv, &i);
+		if (s == 0)
+			s = cli_shared_opt(argc, argv, &i, &o.json, &kernel, NULL);
+		if (kernel && !(o.pol = cli_kernel_policy(kernel)))
+			s = -1;
 		if (s < 0)
 			goto done;
 		if (s > 0)
 			continue;
-		if (cli_is(argv[i], "--json")) {
-			o.json = true;
-		} else if (!strncmp(argv[i], "--format", 8) && (argv[i][8] == 0 || argv[i][8] == '=')) {
+		if (cli_opt(argv[i], "--format")) {
 			const char *v = cli_value(argc, argv, &i, "--format");
 			if (!v)
 				goto done;
@@ -984,21 +987,8 @@ int cmd_caps(int argc, char **argv, FILE *out)
 				cli_error("--format %s: expected text, json or vmxcap", v);
 				goto done;
 			}
-		} else if (!strncmp(argv[i], "--kernel", 8) && (argv[i][8] == 0 || argv[i][8] == '=')) {
-			const char *v = cli_value(argc, argv, &i, "--kernel");
-			if (!v)
-				goto done;
-			if (!(o.pol = kvm_policy_find(v))) {
-				cli_error("--kernel %s: unknown kernel version (see 'vmxcfg kvm --help')", v);
-				goto done;
-			}
-		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
-			usage(out);
-			rc = CLI_OK;
-			goto done;
 		} else {
-			cli_error("caps: unknown option '%s'", argv[i]);
-			usage(stderr);
+			rc = cli_common_opt("caps", argv[i], usage, out);
 			goto done;
 		}
 	}

@@ -234,11 +234,13 @@ static int run_check(int argc, char **argv, FILE *out)
 	cli_source_init(&src);
 	const char *kernel_opt = NULL;
 	for (int i = 1; i < argc; i++) {
-		if (cli_is(argv[i], "--sysroot") || !strncmp(argv[i], "--sysroot=", 10)) {
+		int s = cli_shared_opt(argc, argv, &i, NULL, &kernel_opt, NULL);
+		if (s < 0)
+			return CLI_BAD;
+		if (s > 0)
+			continue;
+		if (cli_opt(argv[i], "--sysroot")) {
 			if (!(src.sysroot = cli_value(argc, argv, &i, "--sysroot")))
-				return CLI_BAD;
-		} else if (cli_is(argv[i], "--kernel") || !strncmp(argv[i], "--kernel=", 9)) {
-			if (!(kernel_opt = cli_value(argc, argv, &i, "--kernel")))
 				return CLI_BAD;
 		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
 			usage(out);

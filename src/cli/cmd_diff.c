@@ -161,18 +161,13 @@ int cmd_diff(int argc, char **argv, FILE *out)
 	const char *kernel = NULL;
 	bool json = false;
 	for (int i = 1; i < argc; i++) {
-		if (cli_is(argv[i], "--json")) {
-			json = true;
-		} else if (!strncmp(argv[i], "--kernel", 8) && (argv[i][8] == 0 || argv[i][8] == '=')) {
-			if (!(kernel = cli_value(argc, argv, &i, "--kernel")))
-				return CLI_BAD;
-		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
-			usage(out);
-			return CLI_OK;
-		} else if (argv[i][0] == '-' && argv[i][1] != 0) {
-			cli_error("diff: unknown option '%s'", argv[i]);
-			usage(stderr);
+		int s = cli_shared_opt(argc, argv, &i, &json, &kernel, NULL);
+		if (s < 0)
 			return CLI_BAD;
+		if (s > 0)
+			continue;
+		if (cli_is_option(argv[i])) {
+			return cli_common_opt("diff", argv[i], usage, out);
 		} else if (nargs < 2) {
 			args[nargs++] = argv[i];
 		} else {
@@ -185,14 +180,12 @@ int cmd_diff(int argc, char **argv, FILE *out)
 		usage(stderr);
 		return CLI_BAD;
 	}
-	const struct kvm_policy *pol = kernel ? kvm_policy_find(kernel) : kvm_policy_at(0);
-	if (!pol) {
-		cli_error("--kernel %s: unknown kernel version (see 'vmxcfg kvm --help')", kernel);
+	const struct kvm_policy *pol = cli_kernel_policy(kernel);
+	if (!pol)
 		return CLI_BAD;
-	}
-	struct side *x = calloc(2, sizeof(*x));
+	struct side *x = cli_calloc(2, sizeof(*x));
 	if (!x)
-		return cli_error("out of memory");
+		return CLI_BAD;
 	int rc = CLI_BAD;
 	for (int k = 0; k < 2; k++) {
 		if (cli_host_load(args[k], &x[k].src) != CLI_OK) {

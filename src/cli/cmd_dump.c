@@ -55,21 +55,10 @@ int cmd_dump(int argc, char **argv, FILE *out)
 	int rc = CLI_BAD;
 	for (int i = 1; i < argc; i++) {
 		int s = cli_source_opt(&src, argc, argv, &i);
-		if (s < 0)
-			goto done;
-		if (s > 0)
-			continue;
-		if (cli_is(argv[i], "-o") || !strncmp(argv[i], "--output", 8)) {
-			const char *name = cli_is(argv[i], "-o") ? "-o" : "--output";
-			if (!(outfile = cli_value(argc, argv, &i, name)))
-				goto done;
-		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
-			usage(out);
-			rc = CLI_OK;
-			goto done;
-		} else {
-			cli_error("dump: unknown option '%s'", argv[i]);
-			usage(stderr);
+		if (s == 0)
+			s = cli_shared_opt(argc, argv, &i, NULL, NULL, &outfile);
+		if (s <= 0) {
+			rc = s < 0 ? CLI_BAD : cli_common_opt("dump", argv[i], usage, out);
 			goto done;
 		}
 	}

@@ -157,14 +157,17 @@ int cmd_group(int argc, char **argv, FILE *out)
 {
 	const char *kernel = NULL;
 	bool json = false, by_caps = false;
-	char **files = calloc((size_t)argc + 1, sizeof(char *));
+	char **files = cli_calloc((size_t)argc + 1, sizeof(char *));
 	int nf = 0, rc = CLI_BAD;
 	if (!files)
-		return cli_error("out of memory");
+		return CLI_BAD;
 	for (int i = 1; i < argc; i++) {
-		if (cli_is(argv[i], "--json")) {
-			json = true;
-		} else if (!strncmp(argv[i], "--by", 4) && (argv[i][4] == 0 || argv[i][4] == '=')) {
+		int s = cli_shared_opt(argc, argv, &i, &json, &kernel, NULL);
+		if (s < 0)
+			goto done;
+		if (s > 0)
+			continue;
+		if (cli_opt(argv[i], "--by")) {
 			const char *v = cli_value(argc, argv, &i, "--by");
 			if (!v)
 				goto done;
@@ -176,16 +179,8 @@ int cmd_group(int argc, char **argv, FILE *out)
 				cli_error("--by %s: expected kvm or caps", v);
 				goto done;
 			}
-		} else if (!strncmp(argv[i], "--kernel", 8) && (argv[i][8] == 0 || argv[i][8] == '=')) {
-			if (!(kernel = cli_value(argc, argv, &i, "--kernel")))
-				goto done;
-		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
-			usage(out);
-			rc = CLI_OK;
-			goto done;
-		} else if (argv[i][0] == '-' && argv[i][1] != 0) {
-			cli_error("group: unknown option '%s'", argv[i]);
-			usage(stderr);
+		} else if (cli_is_option(argv[i])) {
+			rc = cli_common_opt("group", argv[i], usage, out);
 			goto done;
 		} else {
 			files[nf++] = argv[i];
@@ -194,16 +189,12 @@ int cmd_group(int argc, char **argv, FILE *out)
 	static char dash[] = "-";
 	if (nf == 0)
 		files[nf++] = dash;
-	const struct kvm_policy *pol = kernel ? kvm_policy_find(kernel) : kvm_policy_at(0);
-	if (!pol) {
-		cli_error("--kernel %s: unknown kernel version (see 'vmxcfg kvm --help')", kernel);
+	const struct kvm_policy *pol = cli_kernel_policy(kernel);
+	if (!pol)
 		goto done;
-	}
-	struct gctx *c = calloc(1, sizeof(*c));
-	if (!c) {
-		cli_error("out of memory");
+	struct gctx *c = cli_calloc(1, sizeof(*c));
+	if (!c)
 		goto done;
-	}
 	c->pol = pol;
 	c->by_caps = by_caps;
 	vmx_grouper_init(&c->g);

@@ -94,14 +94,12 @@ int cmd_import(int argc, char **argv, FILE *out)
 		return cli_error("import: out of memory");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (cli_is(a, "--help") || cli_is(a, "-h")) {
-			usage(out);
-			rc = CLI_OK;
+		int s = cli_shared_opt(argc, argv, &i, NULL, NULL, &outp);
+		if (s < 0)
 			goto done;
-		} else if (cli_is(a, "-o") || !strncmp(a, "--output", 8)) {
-			if (!(outp = cli_value(argc, argv, &i, cli_is(a, "-o") ? "-o" : "--output")))
-				goto done;
-		} else if (!strncmp(a, "--format", 8) && (a[8] == 0 || a[8] == '=')) {
+		if (s > 0)
+			continue;
+		if (cli_opt(a, "--format")) {
 			const char *v = cli_value(argc, argv, &i, "--format");
 			if (!v)
 				goto done;
@@ -111,7 +109,7 @@ int cmd_import(int argc, char **argv, FILE *out)
 				goto done;
 			}
 			fmt = (enum vmx_import_format)f;
-		} else if (!strncmp(a, "--host", 6) && (a[6] == 0 || a[6] == '=')) {
+		} else if (cli_opt(a, "--host")) {
 			if (!(host_arg = cli_value(argc, argv, &i, "--host")))
 				goto done;
 			char *e;
@@ -120,9 +118,8 @@ int cmd_import(int argc, char **argv, FILE *out)
 				cli_error("import: --host %s: expected a host number (1, 2, ...) or 'all'", host_arg);
 				goto done;
 			}
-		} else if (a[0] == '-' && a[1] != 0) {
-			cli_error("import: unknown option '%s'", a);
-			usage(stderr);
+		} else if (cli_is_option(a)) {
+			rc = cli_common_opt("import", a, usage, out);
 			goto done;
 		} else {
 			files[n_files++] = a;

@@ -32,19 +32,12 @@ void kvm_opts_init(struct kvm_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-static bool opt_is(const char *a, const char *name)
-{
-	size_t n = strlen(name);
-	return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
-}
-
 int kvm_opts_parse(struct kvm_opts *o, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
-	if (opt_is(a, "--kernel")) {
-		o->kernel = cli_value(argc, argv, i, "--kernel");
-		return o->kernel ? 1 : -1;
-	}
+	int k = cli_shared_opt(argc, argv, i, NULL, &o->kernel, NULL);
+	if (k != 0)
+		return k;
 	if (cli_is(a, "--config-broken")) {
 		o->config_broken = true;
 		return 1;
@@ -57,7 +50,7 @@ int kvm_opts_parse(struct kvm_opts *o, int argc, char **argv, int *i)
 		o->host_cet = true;
 		return 1;
 	}
-	if (opt_is(a, "--tsc-khz")) {
+	if (cli_opt(a, "--tsc-khz")) {
 		const char *v = cli_value(argc, argv, i, "--tsc-khz");
 		if (!v)
 			return -1;
@@ -72,7 +65,7 @@ int kvm_opts_parse(struct kvm_opts *o, int argc, char **argv, int *i)
 		o->tsc_khz = k;
 		return 1;
 	}
-	if (opt_is(a, "--param")) {
+	if (cli_opt(a, "--param")) {
 		const char *pv = cli_value(argc, argv, i, "--param");
 		if (!pv)
 			return -1;
@@ -126,6 +119,14 @@ int kvm_opts_parse(struct kvm_opts *o, int argc, char **argv, int *i)
 		return 1;
 	}
 	return 0;
+}
+
+int kvm_opts_cmdline(struct kvm_opts *o, struct cli_source *src, int argc, char **argv, int *i, const char **ofile)
+{
+	int s = cli_source_opt(src, argc, argv, i);
+	if (s == 0)
+		s = kvm_opts_parse(o, argc, argv, i);
+	return s != 0 ? s : cli_shared_opt(argc, argv, i, &o->json, NULL, ofile);
 }
 
 void kvm_opts_usage(FILE *f)
@@ -621,26 +622,16 @@ static void print_json(FILE *out, const struct cli_source *src, const struct vmx
 		vmx_json_str(out, precheck_reason(r->precheck, &p->cpus[0].snap));
 		fputs("}", out);
 	}
-	fputs(",\n \"vmcs_config\": {\"basic\": ", out);
-	vmx_json_hex(out, r->cfg.basic);
-	fputs(", \"pin\": ", out);
-	vmx_json_hex(out, r->cfg.pin);
-	fputs(", \"primary\": ", out);
-	vmx_json_hex(out, r->cfg.primary);
-	fputs(", \"secondary\": ", out);
-	vmx_json_hex(out, r->cfg.secondary);
-	fputs(", \"tertiary\": ", out);
-	vmx_json_hex(out, r->cfg.tertiary);
-	fputs(", \"exit\": ", out);
-	vmx_json_hex(out, r->cfg.exit);
-	fputs(", \"entry\": ", out);
-	vmx_json_hex(out, r->cfg.entry);
-	fputs(", \"misc\": ", out);
-	vmx_json_hex(out, r->cfg.misc);
-	fputs("},\n \"vmx_capability\": {\"ept\": ", out);
-	vmx_json_hex(out, r->ept);
-	fputs(", \"vpid\": ", out);
-	vmx_json_hex(out, r->vpid);
+	static const char *const cfg_names[] = { "basic", "pin", "primary", "secondary", "tertiary",
+						 "exit",  "entry", "misc", "ept", "vpid" };
+	const uint64_t cfg_vals[] = { r->cfg.basic, r->cfg.pin,   r->cfg.primary, r->cfg.secondary, r->cfg.tertiary,
+				      r->cfg.exit,  r->cfg.entry, r->cfg.misc,    r->ept,           r->vpid };
+	/* vmcs_config (the first 8) then vmx_capability (ept, vpid). */
+	for (size_t k = 0; k < sizeof(cfg_vals) / sizeof(cfg_vals[0]); k++) {
+		fprintf(out, "%s\"%s\": ", k == 0 ? ",\n \"vmcs_config\": {" : k == 8 ? "},\n \"vmx_capability\": {" : ", ",
+			cfg_names[k]);
+		vmx_json_hex(out, cfg_vals[k]);
+	}
 	fputs("},\n \"rules\": [", out);
 	const char *sep = "\n  ";
 	for (size_t i = 0; i < r->n_events; i++) {
@@ -765,9 +756,9 @@ static void diff_json(FILE *out, const struct kvm_post *a, const struct kvm_post
 static int run_all(FILE *out, const struct kvm_opts *opts, struct cli_source *src, bool json)
 {
 	size_t n = kvm_policy_count();
-	struct kvm_post *posts = calloc(n, sizeof(*posts));
+	struct kvm_post *posts = cli_calloc(n, sizeof(*posts));
 	if (!posts)
-		return cli_error("out of memory");
+		return CLI_BAD;
 	const struct vmx_snapshot *s = &src->prof.cpus[0].snap;
 	for (size_t i = 0; i < n; i++) {
 		struct kvm_params_input in;
@@ -867,31 +858,15 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 	cli_source_init(&src);
 	struct kvm_opts opts;
 	kvm_opts_init(&opts);
-	bool json = false;
 	int rc = CLI_BAD;
 	for (int i = 1; i < argc; i++) {
-		int s = cli_source_opt(&src, argc, argv, &i);
-		if (s < 0)
-			goto done;
-		if (s > 0)
-			continue;
-		s = kvm_opts_parse(&opts, argc, argv, &i);
-		if (s < 0)
-			goto done;
-		if (s > 0)
-			continue;
-		if (cli_is(argv[i], "--json")) {
-			json = true;
-		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
-			usage(out);
-			rc = CLI_OK;
-			goto done;
-		} else {
-			cli_error("kvm: unknown option '%s'", argv[i]);
-			usage(stderr);
+		int s = kvm_opts_cmdline(&opts, &src, argc, argv, &i, NULL);
+		if (s <= 0) {
+			rc = s < 0 ? CLI_BAD : cli_common_opt("kvm", argv[i], usage, out);
 			goto done;
 		}
 	}
+	bool json = opts.json;
 	bool all = opts.kernel && !strcmp(opts.kernel, "all");
 	const struct kvm_policy *pol = NULL;
 	if (!all && !(pol = kvm_opts_policy(&opts)))

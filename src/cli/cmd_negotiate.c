@@ -72,22 +72,12 @@ int cmd_negotiate(int argc, char **argv, FILE *out)
 	int rc = CLI_BAD;
 	for (int i = 1; i < argc; i++) {
 		int s = cli_source_opt(&src, argc, argv, &i);
-		if (s < 0)
-			goto done;
-		if (s > 0)
-			continue;
-		if (!strncmp(argv[i], "--policy", 8) && (argv[i][8] == 0 || argv[i][8] == '=')) {
-			if (!(pfile = cli_value(argc, argv, &i, "--policy")))
-				goto done;
-		} else if (cli_is(argv[i], "--json")) {
-			json = true;
-		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
-			usage(out);
-			rc = CLI_OK;
-			goto done;
-		} else {
-			cli_error("negotiate: unknown option '%s'", argv[i]);
-			usage(stderr);
+		if (s == 0)
+			s = cli_shared_opt(argc, argv, &i, &json, NULL, NULL);
+		if (s == 0 && cli_opt(argv[i], "--policy"))
+			s = (pfile = cli_value(argc, argv, &i, "--policy")) ? 1 : -1;
+		if (s <= 0) {
+			rc = s < 0 ? CLI_BAD : cli_common_opt("negotiate", argv[i], usage, out);
 			goto done;
 		}
 	}
@@ -105,15 +95,7 @@ int cmd_negotiate(int argc, char **argv, FILE *out)
 		cli_diag(&d);
 		goto done;
 	}
-	if ((rc = cli_source_load(&src, CLI_SRC_PROFILE)) != CLI_OK)
-		goto done;
-	if (src.prof.cpus[0].snap.flags & VMX_SNAP_PARTIAL) {
-		rc = cli_error("%s: only part of the VMX capabilities is known (/proc/cpuinfo): read the MSRs (root, "
-			       "'modprobe msr', --live) or give a profile",
-			       src.label);
-		goto done;
-	}
-	if ((rc = cli_validate_for_negotiation(&src)) != CLI_OK)
+	if ((rc = cli_source_load_msrs(&src)) != CLI_OK)
 		goto done;
 	static struct vmx_negotiation r;
 	vmx_negotiate(&pol, &src.prof.cpus[0].snap, &r);

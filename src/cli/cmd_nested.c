@@ -148,37 +148,18 @@ int cmd_nested(int argc, char **argv, FILE *out)
 	cli_source_init(&src);
 	struct kvm_opts opts;
 	kvm_opts_init(&opts);
-	bool json = false;
 	const char *ofile = NULL;
 	int rc = CLI_BAD;
 	struct vmx_profile l1prof;
 	vmx_profile_init(&l1prof);
 	for (int i = 1; i < argc; i++) {
-		int s = cli_source_opt(&src, argc, argv, &i);
-		if (s < 0)
-			goto done;
-		if (s > 0)
-			continue;
-		s = kvm_opts_parse(&opts, argc, argv, &i);
-		if (s < 0)
-			goto done;
-		if (s > 0)
-			continue;
-		if (cli_is(argv[i], "--json")) {
-			json = true;
-		} else if (cli_is(argv[i], "-o") || !strncmp(argv[i], "--output", 8)) {
-			if (!(ofile = cli_value(argc, argv, &i, cli_is(argv[i], "-o") ? "-o" : "--output")))
-				goto done;
-		} else if (cli_is(argv[i], "--help") || cli_is(argv[i], "-h")) {
-			usage(out);
-			rc = CLI_OK;
-			goto done;
-		} else {
-			cli_error("nested: unknown option '%s'", argv[i]);
-			usage(stderr);
+		int s = kvm_opts_cmdline(&opts, &src, argc, argv, &i, &ofile);
+		if (s <= 0) {
+			rc = s < 0 ? CLI_BAD : cli_common_opt("nested", argv[i], usage, out);
 			goto done;
 		}
 	}
+	bool json = opts.json;
 	if (opts.kernel && !strcmp(opts.kernel, "all")) {
 		cli_error("nested: --kernel all is not supported here: give one version");
 		goto done;
@@ -195,15 +176,7 @@ int cmd_nested(int argc, char **argv, FILE *out)
 		cli_error("nested: -o - and --json both want stdout: give -o FILE");
 		goto done;
 	}
-	if ((rc = cli_source_load(&src, CLI_SRC_PROFILE)) != CLI_OK)
-		goto done;
-	if (src.prof.cpus[0].snap.flags & VMX_SNAP_PARTIAL) {
-		rc = cli_error("%s: only part of the VMX capabilities is known (/proc/cpuinfo): read the MSRs (root, "
-			       "'modprobe msr', --live) or give a profile",
-			       src.label);
-		goto done;
-	}
-	if ((rc = cli_validate_for_negotiation(&src)) != CLI_OK)
+	if ((rc = cli_source_load_msrs(&src)) != CLI_OK)
 		goto done;
 	rc = CLI_BAD;
 	const struct vmx_snapshot *l0 = &src.prof.cpus[0].snap;

@@ -274,7 +274,7 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 			flags |= VMCS_CHECK_HOST_32;
 		else if (cli_is(a, "--show-fields"))
 			show_fields = true;
-		else if (strncmp(a, "--maxphyaddr", 12) == 0 && (a[12] == 0 || a[12] == '=')) {
+		else if (cli_opt(a, "--maxphyaddr")) {
 			const char *v = cli_value(argc, argv, &i, "--maxphyaddr");
 			char *end;
 			unsigned long n;
@@ -285,7 +285,7 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 			if (errno || end == v || *end || n < 1 || n > 64 || v[0] == '-')
 				return cli_error("--maxphyaddr %s: expected the physical-address width in bits, 1..64 (e.g. 39)", v);
 			maxphy = (unsigned)n;
-		} else if (strncmp(a, "--format", 8) == 0 && (a[8] == 0 || a[8] == '=')) {
+		} else if (cli_opt(a, "--format")) {
 			fmt_arg = cli_value(argc, argv, &i, "--format");
 			if (!fmt_arg)
 				return CLI_BAD;

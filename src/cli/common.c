@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vmxcfg/vmxcfg.h>
+
 #include "cli/cli.h"
 #include "host/import.h"
 
@@ -46,6 +48,74 @@ const char *cli_value(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
+void *cli_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (!p)
+		cli_error("out of memory");
+	return p;
+}
+
+bool cli_opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(arg, name, n) == 0 && (arg[n] == 0 || arg[n] == '=');
+}
+
+bool cli_is_option(const char *arg)
+{
+	return arg[0] == '-' && arg[1] != 0;
+}
+
+int cli_common_opt(const char *cmd, const char *arg, void (*usage)(FILE *), FILE *out)
+{
+	if (cli_is(arg, "--help") || cli_is(arg, "-h")) {
+		usage(out);
+		return CLI_OK;
+	}
+	cli_error("%s: unknown option '%s'", cmd, arg);
+	usage(stderr);
+	return CLI_BAD;
+}
+
+int cli_shared_opt(int argc, char **argv, int *i, bool *json, const char **kernel, const char **output)
+{
+	const char *a = argv[*i];
+	const char **val;
+	if (json && cli_is(a, "--json")) {
+		*json = true;
+		return 1;
+	}
+	if (kernel && cli_opt(a, "--kernel"))
+		val = kernel;
+	else if (output && (cli_is(a, "-o") || cli_opt(a, "--output")))
+		val = output;
+	else
+		return 0;
+	*val = cli_value(argc, argv, i, val == kernel ? "--kernel" : cli_is(a, "-o") ? "-o" : "--output");
+	return *val ? 1 : -1;
+}
+
+const struct kvm_policy *cli_kernel_policy(const char *kernel)
+{
+	const struct kvm_policy *pol = kernel ? kvm_policy_find(kernel) : kvm_policy_at(0);
+	if (!pol)
+		cli_error("--kernel %s: unknown kernel version (see 'vmxcfg kvm --help')", kernel);
+	return pol;
+}
+
+int cli_source_load_msrs(struct cli_source *s)
+{
+	int rc = cli_source_load(s, CLI_SRC_PROFILE);
+	if (rc != CLI_OK)
+		return rc;
+	if (s->prof.cpus[0].snap.flags & VMX_SNAP_PARTIAL)
+		return cli_error("%s: only part of the VMX capabilities is known (/proc/cpuinfo): read the MSRs (root, "
+				 "'modprobe msr', --live) or give a profile",
+				 s->label);
+	return cli_validate_for_negotiation(s);
+}
+
 void cli_source_init(struct cli_source *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -57,12 +127,6 @@ void cli_source_init(struct cli_source *s)
 void cli_source_free(struct cli_source *s)
 {
 	vmx_profile_free(&s->prof);
-}
-
-static bool has_prefix_opt(const char *a, const char *name)
-{
-	size_t n = strlen(name);
-	return strncmp(a, name, n) == 0 && (a[n] == 0 || a[n] == '=');
 }
 
 static int set_kind(struct cli_source *s, enum cli_source_kind k, const char *opt)
@@ -80,8 +144,8 @@ static int set_kind(struct cli_source *s, enum cli_source_kind k, const char *op
 int cli_source_opt(struct cli_source *s, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
-	if (has_prefix_opt(a, "--profile") || has_prefix_opt(a, "--cpu")) {
-		bool prof = has_prefix_opt(a, "--profile");
+	if (cli_opt(a, "--profile") || cli_opt(a, "--cpu")) {
+		bool prof = cli_opt(a, "--profile");
 		const char *name = prof ? "--profile" : "--cpu";
 		if (set_kind(s, prof ? CLI_SRC_PROFILE : CLI_SRC_CPU, name))
 			return -1;
@@ -90,7 +154,7 @@ int cli_source_opt(struct cli_source *s, int argc, char **argv, int *i)
 	}
 	if (cli_is(a, "--live"))
 		return set_kind(s, CLI_SRC_LIVE, a) ? -1 : 1;
-	if (has_prefix_opt(a, "--cpuinfo")) {
+	if (cli_opt(a, "--cpuinfo")) {
 		if (set_kind(s, CLI_SRC_CPUINFO, "--cpuinfo"))
 			return -1;
 		if (a[9] == '=')
@@ -99,7 +163,7 @@ int cli_source_opt(struct cli_source *s, int argc, char **argv, int *i)
 			s->arg = argv[++*i];
 		return 1;
 	}
-	if (has_prefix_opt(a, "--sysroot")) {
+	if (cli_opt(a, "--sysroot")) {
 		s->sysroot = cli_value(argc, argv, i, "--sysroot");
 		return s->sysroot ? 1 : -1;
 	}

@@ -23,12 +23,17 @@ struct kvm_opts {
 	bool config_broken;
 	bool host_cet;
 	bool kernel_32bit; /* --32bit: a 32-bit (i386) kernel */
+	bool json;         /* --json (kvm_opts_cmdline only) */
 };
 
 void kvm_opts_init(struct kvm_opts *o);
 /* If argv[*i] is one of --kernel, --param, --tsc-khz, --config-broken, --guest-cet: consume it, return 1;
  * 0 if not ours; -1 after printing an error. */
 int kvm_opts_parse(struct kvm_opts *o, int argc, char **argv, int *i);
+struct cli_source;
+/* The same for the whole command line of kvm and nested: a source option (cli_source_opt), one of these,
+ * --json, or -o FILE when ofile is not NULL. */
+int kvm_opts_cmdline(struct kvm_opts *o, struct cli_source *src, int argc, char **argv, int *i, const char **ofile);
 /* Usage lines of these options. */
 void kvm_opts_usage(FILE *f);
 /* The policy of o->kernel (newest if NULL); prints an error and returns NULL if unknown. */

@@ -1,77 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* vmxcfg: subcommand table and dispatch. */
-#define _POSIX_C_SOURCE 200809L
+/* vmxcfg: the program.  The subcommand table and dispatch live in run.c. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <vmxcfg/vmxcfg.h>
 
 #include "cli/cli.h"
-#include "cli/commands.h"
-
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv, FILE *out);
-	const char *summary;
-};
-
-/* One line per subcommand. */
-static const struct command commands[] = {
-	{ "kvm", cmd_kvm, "predict what kvm_intel negotiates (setup_vmcs_config) and why" },
-	{ "profiles", cmd_profiles, "list the embedded CPU profiles" },
-#define VMXCFG_EXTRA_COMMANDS
-#include "cli/commands_extra.h"
-};
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: vmxcfg <command> [options]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nexit codes: 0 yes/ok, 1 no (would fail), 2 usage error or bad input\n"
-		   "run 'vmxcfg <command> --help' for a command's options\n");
-}
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_BAD;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return CLI_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("vmxcfg %s\n", VMXCFG_VERSION);
-		return CLI_OK;
-	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name) != 0)
-			continue;
-		/* Output goes to memory first: nothing reaches stdout unless the command completes (exit 0 or 1). */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *out = open_memstream(&buf, &len);
-		if (!out) {
-			perror("vmxcfg: open_memstream");
-			return CLI_BAD;
-		}
-		int rc = commands[i].fn(argc - 1, argv + 1, out);
-		fclose(out);
-		if (rc == CLI_OK || rc == CLI_NO) {
-			if (len && fwrite(buf, 1, len, stdout) != len)
-				rc = CLI_BAD;
-			if (fflush(stdout) != 0) {
-				perror("vmxcfg: stdout");
-				rc = CLI_BAD;
-			}
-		}
-		free(buf);
-		return rc;
-	}
-	cli_error("unknown command '%s': expected one of the commands below", argv[1]);
-	usage(stderr);
-	return CLI_BAD;
+	return cli_run(argc, argv, stdout);
 }

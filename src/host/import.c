@@ -59,27 +59,16 @@ void vmx_imp_skip_blank(const char **p, const char *end)
 		(*p)++;
 }
 
-static int hexdig(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 int vmx_imp_hex(const char **p, const char *end, unsigned maxdigits, uint64_t *out)
 {
 	const char *q = *p;
 	vmx_imp_skip_blank(&q, end);
-	if (end - q >= 2 && q[0] == '0' && (q[1] == 'x' || q[1] == 'X') && end - q >= 3 && hexdig(q[2]) >= 0)
+	if (end - q >= 2 && q[0] == '0' && (q[1] == 'x' || q[1] == 'X') && end - q >= 3 && vmx_hex_digit(q[2]) >= 0)
 		q += 2;
 	uint64_t v = 0;
 	unsigned nd = 0, sig = 0;
-	while (q < end && hexdig(*q) >= 0) {
-		int h = hexdig(*q++);
+	while (q < end && vmx_hex_digit(*q) >= 0) {
+		int h = vmx_hex_digit(*q++);
 		nd++;
 		if (v == 0 && h == 0)
 			continue;
@@ -236,7 +225,7 @@ static int has(const struct vmx_import_capture *cap, enum vmx_msr_slot s)
 /* ---- format detection ------------------------------------------------------------------------------- */
 
 /* Skip a leading VirtualBox timestamp "HH:MM:SS.ffffff " if there is one. */
-static void skip_vbox_stamp(const char **p, const char *end)
+void vmx_imp_skip_vbox_stamp(const char **p, const char *end)
 {
 	const char *q = *p;
 	int digits = 0;
@@ -261,7 +250,7 @@ enum vmx_import_format vmx_import_detect(const char *text, size_t len, const cha
 	while (vmx_imp_next_line(&it, &line, &n)) {
 		int f = 0;
 		const char *p = line, *end = line + n;
-		skip_vbox_stamp(&p, end);
+		vmx_imp_skip_vbox_stamp(&p, end);
 		size_t m = (size_t)(end - p);
 		if (vmx_imp_starts(p, m, "HM: MSR_IA32_") || vmx_imp_starts(p, m, "HWACCM: MSR_IA32_") ||
 		    (vmx_imp_starts(p, m, "Hst: ") && n < 200) ||

@@ -153,6 +153,8 @@ int vmx_imp_starts(const char *s, size_t n, const char *prefix);
 /* Parse hex digits (optional 0x) at *p < end, at most maxdigits; skips leading blanks. 0 or -1. */
 int vmx_imp_hex(const char **p, const char *end, unsigned maxdigits, uint64_t *out);
 void vmx_imp_skip_blank(const char **p, const char *end);
+/* Skip a leading VirtualBox timestamp "HH:MM:SS.ffffff " (and the blanks after it) if there is one. */
+void vmx_imp_skip_vbox_stamp(const char **p, const char *end);
 
 /* Per-format parsers: fill c->caps; 0 or -1 with *c->d. */
 int vmx_import_parse_vbox(struct vmx_import_ctx *c, const char *text, size_t len);

@@ -48,20 +48,6 @@ static const struct {
 	{ "VMX_EXIT_CTLS2", 0x493 },
 };
 
-static void skip_stamp(const char **p, const char *end)
-{
-	const char *q = *p;
-	int digits = 0;
-	while (q < end && ((*q >= '0' && *q <= '9') || *q == ':' || *q == '.')) {
-		digits += (*q >= '0' && *q <= '9');
-		q++;
-	}
-	if (digits >= 6 && q < end && *q == ' ') {
-		vmx_imp_skip_blank(&q, end);
-		*p = q;
-	}
-}
-
 /* Header line?  Fills product ("VirtualBox 7.0.22 r165102 linux.amd64"). */
 static int header(const char *p, const char *end, char *product, size_t pn)
 {
@@ -152,7 +138,7 @@ int vmx_import_parse_vbox(struct vmx_import_ctx *c, const char *text, size_t len
 		int ln = it.lineno;
 		c->lines = ln;
 		const char *p = line, *end = line + n;
-		skip_stamp(&p, end);
+		vmx_imp_skip_vbox_stamp(&p, end);
 		size_t m = (size_t)(end - p);
 		char product[160];
 		if (header(p, end, product, sizeof(product))) {

@@ -94,7 +94,7 @@ static void skip_blank(struct cursor *c)
 		c->p++;
 }
 
-static int hexval(char ch)
+int vmx_hex_digit(char ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -135,7 +135,7 @@ static int parse_hex(struct cursor *c, unsigned maxbits, const char *what, uint6
 	uint64_t v = 0;
 	unsigned digits = 0;
 	for (const char *q = start + 2; q < tok_end; q++) {
-		int h = hexval(*q);
+		int h = vmx_hex_digit(*q);
 		if (h < 0) {
 			snprintf(err, errlen, "%s '%.*s': '%c' is not a hexadecimal digit: expected 0x and 0-9, a-f or A-F", what,
 				 toklen, start, *q);

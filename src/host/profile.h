@@ -56,6 +56,8 @@ int vmx_read_file(const char *path, char **buf, size_t *len, struct vmx_diag *d)
 int vmx_profile_load(const char *path, struct vmx_profile *p, struct vmx_diag *d);
 /* Does the text start like a profile (first line "# vmxcfg-profile")? */
 int vmx_profile_looks_like(const char *text, size_t len);
+/* The value of a hex digit (0-9, a-f, A-F), -1 for any other character; shared with the importers. */
+int vmx_hex_digit(char ch);
 
 /*
  * Write a profile.  Snapshots of all CPUs; when every CPU is equal only one block is written,

@@ -56,6 +56,8 @@ if command -v bash >/dev/null; then
 	case "$out" in *caps*) ok ;; *) bad "bash completion of 'vmxcfg ca': '$out'" ;; esac
 	out=$(bash -c ". '$R/share/bash-completion/completions/vmxcfg'; COMP_WORDS=($R/bin/vmxcfg kvm --ker); COMP_CWORD=2; _vmxcfg; echo \${COMPREPLY[*]}")
 	case "$out" in *--kernel*) ok ;; *) bad "bash completion of 'vmxcfg kvm --ker': '$out'" ;; esac
+	out=$(bash -c ". '$R/share/bash-completion/completions/vmxcfg'; COMP_WORDS=($R/bin/vmxcfg help ne); COMP_CWORD=2; _vmxcfg; echo \${COMPREPLY[*]}")
+	[ "$out" = "nested negotiate" ] && ok || bad "bash completion of 'vmxcfg help ne': '$out'"
 fi
 # Uninstall leaves nothing but empty directories.
 if make -s BUILD="$BUILD" PREFIX="$PREFIX" DESTDIR="$D" uninstall >"$T/un.log" 2>&1; then ok; else bad "make uninstall"; cat "$T/un.log"; fi

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,12 +95,18 @@ typedef int (*openat_fn)(int, const char *, int, ...);
 typedef ssize_t (*pread_fn)(int, void *, size_t, off_t);
 typedef int (*close_fn)(int);
 
+/* The next definition of name (libc's), looked up once into *cache. */
+static void *next_fn(void **cache, const char *name)
+{
+	if (!*cache)
+		*cache = dlsym(RTLD_NEXT, name);
+	return *cache;
+}
+
 static int real_open(const char *path, int flags, mode_t mode)
 {
-	static open_fn fn;
-	if (!fn)
-		fn = (open_fn)dlsym(RTLD_NEXT, "open");
-	return fn(path, flags, mode);
+	static void *fn;
+	return ((open_fn)next_fn(&fn, "open"))(path, flags, mode);
 }
 
 /* Returns -2 when the path is not a fake device (caller opens it normally). */
@@ -172,79 +179,55 @@ static int fake_open(const char *path, int flags)
 	return fd;
 }
 
-int open(const char *path, int flags, ...)
+/*
+ * open(2) and openat(2): a fake device, or else the real call.  A relative path under openat is the real
+ * openat's unless dirfd is AT_FDCWD.  The mode argument is there only with O_CREAT or O_TMPFILE.
+ * open64, __open64_2 and openat64 are the same functions (aliases below).
+ */
+static int open_any(bool at, int dirfd, const char *path, int flags, mode_t mode)
 {
-	mode_t mode = 0;
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	int fd = fake_open(path, flags);
-	if (fd != -2)
-		return fd;
-	return real_open(path, flags, mode);
-}
-
-int open64(const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	int fd = fake_open(path, flags);
-	if (fd != -2)
-		return fd;
-	return real_open(path, flags, mode);
-}
-
-int __open_2(const char *path, int flags)
-{
-	int fd = fake_open(path, flags);
-	return fd != -2 ? fd : real_open(path, flags, 0);
-}
-
-int __open64_2(const char *path, int flags)
-{
-	int fd = fake_open(path, flags);
-	return fd != -2 ? fd : real_open(path, flags, 0);
-}
-
-int openat(int dirfd, const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	if (path[0] == '/' || dirfd == AT_FDCWD) {
+	if (!at || path[0] == '/' || dirfd == AT_FDCWD) {
 		int fd = fake_open(path, flags);
 		if (fd != -2)
 			return fd;
 	}
-	static openat_fn fn;
-	if (!fn)
-		fn = (openat_fn)dlsym(RTLD_NEXT, "openat");
-	return fn(dirfd, path, flags, mode);
+	if (!at)
+		return real_open(path, flags, mode);
+	static void *fn;
+	return ((openat_fn)next_fn(&fn, "openat"))(dirfd, path, flags, mode);
 }
 
-int openat64(int dirfd, const char *path, int flags, ...)
+static mode_t mode_arg(int flags, va_list ap)
 {
-	mode_t mode = 0;
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	return openat(dirfd, path, flags, mode);
+	return flags & (O_CREAT | O_TMPFILE) ? va_arg(ap, mode_t) : 0;
 }
+
+int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t mode = mode_arg(flags, ap);
+	va_end(ap);
+	return open_any(false, AT_FDCWD, path, flags, mode);
+}
+
+int __open_2(const char *path, int flags)
+{
+	return open_any(false, AT_FDCWD, path, flags, 0);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t mode = mode_arg(flags, ap);
+	va_end(ap);
+	return open_any(true, dirfd, path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+int __open64_2(const char *path, int flags) __attribute__((alias("__open_2")));
+int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
 
 static ssize_t fake_pread(struct fake *fk, void *buf, size_t n, off_t off)
 {
@@ -269,24 +252,24 @@ static ssize_t fake_pread(struct fake *fk, void *buf, size_t n, off_t off)
 	return (ssize_t)n;
 }
 
-ssize_t pread(int fd, void *buf, size_t n, off_t off)
+/* pread and pread64: a fake device's answer, or else the real call (real: libc's function called name). */
+static ssize_t pread_any(int fd, void *buf, size_t n, off_t off, void **real, const char *name)
 {
 	if (fd >= 0 && fd < MAX_FD && fakes[fd])
 		return fake_pread(fakes[fd], buf, n, off);
-	static pread_fn fn;
-	if (!fn)
-		fn = (pread_fn)dlsym(RTLD_NEXT, "pread");
-	return fn(fd, buf, n, off);
+	return ((pread_fn)next_fn(real, name))(fd, buf, n, off);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	static void *fn;
+	return pread_any(fd, buf, n, off, &fn, "pread");
 }
 
 ssize_t pread64(int fd, void *buf, size_t n, off_t off)
 {
-	if (fd >= 0 && fd < MAX_FD && fakes[fd])
-		return fake_pread(fakes[fd], buf, n, off);
-	static pread_fn fn;
-	if (!fn)
-		fn = (pread_fn)dlsym(RTLD_NEXT, "pread64");
-	return fn(fd, buf, n, off);
+	static void *fn;
+	return pread_any(fd, buf, n, off, &fn, "pread64");
 }
 
 int close(int fd)
@@ -295,8 +278,6 @@ int close(int fd)
 		free(fakes[fd]);
 		fakes[fd] = NULL;
 	}
-	static close_fn fn;
-	if (!fn)
-		fn = (close_fn)dlsym(RTLD_NEXT, "close");
-	return fn(fd);
+	static void *fn;
+	return ((close_fn)next_fn(&fn, "close"))(fd);
 }

@@ -95,4 +95,20 @@ t_run 0 $VMXCFG profiles --json
 t_json_ok
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T_TMP/out")
 [ "$n" -eq "$(ls $P/*.profile | wc -l)" ] && t_ok || t_bad "profiles --json lists $n"
+# top level: help, help CMD (= CMD --help), --version, unknown command
+t_run 0 $VMXCFG help
+t_stdout_has "usage: vmxcfg <command>"
+t_run 0 $VMXCFG help vmcs
+t_stdout_has "usage: vmxcfg vmcs FILE"
+t_run 2 $VMXCFG help no-such-command
+t_stdout_empty
+t_stderr_has "unknown command 'no-such-command'"
+t_run 2 $VMXCFG help kvm extra
+t_stdout_empty
+t_stderr_has "help: unexpected argument 'extra'"
+t_run 0 $VMXCFG --version
+t_stdout_has "vmxcfg 0."
+t_run 2 $VMXCFG
+t_stdout_empty
+t_stderr_has "usage: vmxcfg <command>"
 t_done
