@@ -54,7 +54,7 @@ $(BUILD)/gen/profiles_db.o: $(BUILD)/gen/profiles_db.c
 $(BUILD)/vmxcfg: $(CLI_OBJ) $(BUILD)/libvmxcfg-host.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(BUILD)/libvmxcfg-host.a -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libvmxcfg-host.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h tests/unit/t_profile.h $(BUILD)/libvmxcfg-host.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $< $(BUILD)/libvmxcfg-host.a -o $@
 

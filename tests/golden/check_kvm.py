@@ -5,51 +5,33 @@ For every expected/<version>/<profile>.json whose version the tool supports: sta
 vmcs_config field and vmx_capability.  Every output is parsed with Python's json module.
 Prints one line per failure and the summary line "N passed, M failed".
 """
-import json, os, subprocess, sys
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from golden_common import Tally, golden_cases, kvm_exit_code, run_json
 
 vmxcfg, root = sys.argv[1], sys.argv[2]
 versions = sys.argv[3].split(",") if len(sys.argv) > 3 else None
-profiles_dir = os.path.join(root, "data", "profiles")
-exp_dir = os.path.join(root, "tests", "golden", "expected")
-passed = failed = 0
-for ver in sorted(os.listdir(exp_dir)):
-    vdir = os.path.join(exp_dir, ver)
-    if not os.path.isdir(vdir) or (versions and ver not in versions):
+tally = Tally()
+for ver, name, exp, prof in golden_cases(root, "expected", versions):
+    rc, got, err = run_json([vmxcfg, "kvm", "--kernel", ver, "--profile", prof, "--json"])
+    if got is None:
+        tally.case(f"{ver}/{name}", [err])
         continue
-    for fn in sorted(os.listdir(vdir)):
-        if not fn.endswith(".json"):
-            continue
-        name = fn[:-5]
-        exp = json.load(open(os.path.join(vdir, fn)))
-        prof = os.path.join(profiles_dir, name + ".profile")
-        p = subprocess.run([vmxcfg, "kvm", "--kernel", ver, "--profile", prof, "--json"],
-                           capture_output=True, text=True)
-        try:
-            got = json.loads(p.stdout)
-        except ValueError as e:
-            failed += 1
-            print(f"FAIL {ver}/{name}: output is not JSON ({e}); stderr: {p.stderr.strip()}")
-            continue
-        errs = []
-        if got.get("kernel") != exp["kernel"]:
-            errs.append(f"kernel {got.get('kernel')} != {exp['kernel']}")
-        if got.get("status") != exp["status"]:
-            errs.append(f"status {got.get('status')} != {exp['status']}")
-        elif exp["status"] == "ok":
-            for k, v in exp["vmcs_config"].items():
-                if got["vmcs_config"].get(k) != v:
-                    errs.append(f"vmcs_config.{k} {got['vmcs_config'].get(k)} != {v}")
-            for k, v in exp["vmx_capability"].items():
-                if got["vmx_capability"].get(k) != v:
-                    errs.append(f"vmx_capability.{k} {got['vmx_capability'].get(k)} != {v}")
-        pre = got.get("precheck", {}).get("status")
-        want_rc = 0 if exp["status"] == "ok" and pre != "eopnotsupp" else 1
-        if p.returncode != want_rc:
-            errs.append(f"exit code {p.returncode} != {want_rc}")
-        if errs:
-            failed += 1
-            print(f"FAIL {ver}/{name}: " + "; ".join(errs))
-        else:
-            passed += 1
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+    errs = []
+    if got.get("kernel") != exp["kernel"]:
+        errs.append(f"kernel {got.get('kernel')} != {exp['kernel']}")
+    if got.get("status") != exp["status"]:
+        errs.append(f"status {got.get('status')} != {exp['status']}")
+    elif exp["status"] == "ok":
+        for k, v in exp["vmcs_config"].items():
+            if got["vmcs_config"].get(k) != v:
+                errs.append(f"vmcs_config.{k} {got['vmcs_config'].get(k)} != {v}")
+        for k, v in exp["vmx_capability"].items():
+            if got["vmx_capability"].get(k) != v:
+                errs.append(f"vmx_capability.{k} {got['vmx_capability'].get(k)} != {v}")
+    want_rc = kvm_exit_code(exp["status"], got)
+    if rc != want_rc:
+        errs.append(f"exit code {rc} != {want_rc}")
+    tally.case(f"{ver}/{name}", errs)
+tally.finish()

@@ -8,23 +8,10 @@
 #include "host/baseline.h"
 #include "host/profile.h"
 #include "t.h"
+#include "t_profile.h"
 
 static struct vmx_snapshot *all;
 static size_t n_all;
-
-static void load_all(void)
-{
-	n_all = vmx_embedded_count();
-	all = calloc(n_all, sizeof(*all));
-	for (size_t i = 0; i < n_all; i++) {
-		const struct vmx_embedded_profile *e = vmx_embedded_at(i);
-		struct vmx_profile p;
-		struct vmx_diag d;
-		T_CHECK(vmx_profile_parse(e->text, e->len, e->name, &p, &d) == 0);
-		all[i] = p.cpus[0].snap;
-		vmx_profile_free(&p);
-	}
-}
 
 static void test_self(void)
 {
@@ -181,7 +168,7 @@ static void test_fields(void)
 
 int main(void)
 {
-	load_all();
+	all = t_load_all_embedded(&n_all);
 	test_self();
 	test_pool();
 	test_fields();

@@ -13,6 +13,7 @@
 #include "host/profile.h"
 #include "host/qemu_names.h"
 #include "t.h"
+#include "t_profile.h"
 
 static struct vmx_snapshot *all;
 static size_t n_all;
@@ -41,16 +42,7 @@ static void lost_names(const struct vmx_snapshot *a, const struct vmx_snapshot *
 
 int main(void)
 {
-	n_all = vmx_embedded_count();
-	all = calloc(n_all, sizeof(*all));
-	for (size_t i = 0; i < n_all; i++) {
-		const struct vmx_embedded_profile *e = vmx_embedded_at(i);
-		struct vmx_profile p;
-		struct vmx_diag d;
-		T_CHECK(vmx_profile_parse(e->text, e->len, e->name, &p, &d) == 0);
-		all[i] = p.cpus[0].snap;
-		vmx_profile_free(&p);
-	}
+	all = t_load_all_embedded(&n_all);
 	/* Pairwise: reflexive; when B covers A no QEMU feature is lost from A to B; mutual cover means the same
 	 * control words. */
 	size_t covers = 0, bad_lost = 0, bad_mutual = 0;

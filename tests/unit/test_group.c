@@ -8,6 +8,7 @@
 #include "host/group.h"
 #include "host/profile.h"
 #include "t.h"
+#include "t_profile.h"
 
 static struct vmx_snapshot *all;
 static size_t n_all;
@@ -55,17 +56,10 @@ static int same(const struct vmx_grouper *a, const struct vmx_grouper *b)
 
 int main(void)
 {
-	n_all = vmx_embedded_count();
-	all = calloc(n_all, sizeof(*all));
+	all = t_load_all_embedded(&n_all);
 	size_t *fwd = calloc(n_all, sizeof(size_t)), *rev = calloc(n_all, sizeof(size_t)),
 	       *shuf = calloc(n_all, sizeof(size_t));
 	for (size_t i = 0; i < n_all; i++) {
-		const struct vmx_embedded_profile *e = vmx_embedded_at(i);
-		struct vmx_profile p;
-		struct vmx_diag d;
-		T_CHECK(vmx_profile_parse(e->text, e->len, e->name, &p, &d) == 0);
-		all[i] = p.cpus[0].snap;
-		vmx_profile_free(&p);
 		fwd[i] = i;
 		rev[i] = n_all - 1 - i;
 	}

@@ -19,10 +19,16 @@ static char *concat_all(size_t *len, size_t *n)
 	size_t cap = 1 << 20, o = 0;
 	char *b = malloc(cap);
 	*n = vmx_embedded_count();
-	for (size_t i = 0; i < *n; i++) {
+	for (size_t i = 0; b && i < *n; i++) {
 		const struct vmx_embedded_profile *e = vmx_embedded_at(i);
-		if (o + e->len + 2 > cap)
-			b = realloc(b, cap *= 2);
+		while (o + e->len + 2 > cap) {
+			char *nb = realloc(b, cap *= 2);
+			if (!nb) {
+				free(b);
+				return NULL;
+			}
+			b = nb;
+		}
 		memcpy(b + o, e->text, e->len);
 		o += e->len;
 		if (b[o - 1] != '\n')
@@ -32,28 +38,41 @@ static char *concat_all(size_t *len, size_t *n)
 	return b;
 }
 
+/* One text through both parsers: full (p, to be freed when it accepted) and fast (s, nm, nml). */
+struct both {
+	int full, fast;
+	struct vmx_profile p;
+	struct vmx_snapshot s;
+	const char *nm;
+	size_t nml;
+};
+
+static void parse_both(const char *text, size_t len, const char *name, struct both *b)
+{
+	struct vmx_diag d;
+	long lines;
+	b->full = vmx_profile_parse(text, len, name, &b->p, &d) == 0;
+	b->fast = vmx_profile_parse_fast(text, len, &b->s, &b->nm, &b->nml, &lines) == 1;
+}
+
 static void test_fast_equals_full(void)
 {
 	size_t fast_ok = 0;
 	for (size_t i = 0; i < vmx_embedded_count(); i++) {
 		const struct vmx_embedded_profile *e = vmx_embedded_at(i);
-		static struct vmx_snapshot s;
-		const char *nm;
-		size_t nml;
-		long lines;
-		struct vmx_profile p;
-		struct vmx_diag d;
-		T_CHECK(vmx_profile_parse(e->text, e->len, e->name, &p, &d) == 0);
-		int r = vmx_profile_parse_fast(e->text, e->len, &s, &nm, &nml, &lines);
-		if (r == 1) {
+		static struct both b;
+		parse_both(e->text, e->len, e->name, &b);
+		T_CHECK(b.full);
+		if (b.fast) {
 			fast_ok++;
-			T_CHECK(vmx_snapshot_equal(&s, &p.cpus[0].snap));
-			const char *pn = vmx_profile_meta(&p, "name");
-			T_CHECK((pn == NULL) == (nm == NULL));
-			if (pn && nm)
-				T_CHECK(strlen(pn) == nml && memcmp(pn, nm, nml) == 0);
+			T_CHECK(b.full && vmx_snapshot_equal(&b.s, &b.p.cpus[0].snap));
+			const char *pn = b.full ? vmx_profile_meta(&b.p, "name") : NULL;
+			T_CHECK((pn == NULL) == (b.nm == NULL));
+			if (pn && b.nm)
+				T_CHECK(strlen(pn) == b.nml && memcmp(pn, b.nm, b.nml) == 0);
 		}
-		vmx_profile_free(&p);
+		if (b.full)
+			vmx_profile_free(&b.p);
 	}
 	/* The embedded profiles have no cpu blocks: every one takes the fast path. */
 	T_EQ_U64(fast_ok, vmx_embedded_count());
@@ -82,25 +101,19 @@ static void test_mutations(void)
 				len--;
 			}
 		}
-		static struct vmx_snapshot s;
-		const char *nm;
-		size_t nml;
-		long lines;
-		struct vmx_profile p;
-		struct vmx_diag d;
-		int full = vmx_profile_parse(t, len, "m", &p, &d) == 0;
-		int fast = vmx_profile_parse_fast(t, len, &s, &nm, &nml, &lines) == 1;
-		fast_yes += fast;
-		full_yes += full;
-		if (fast) {
-			T_CHECK(full);
-			if (full && vmx_snapshot_equal(&s, &p.cpus[0].snap))
+		static struct both b;
+		parse_both(t, len, "m", &b);
+		fast_yes += b.fast;
+		full_yes += b.full;
+		if (b.fast) {
+			T_CHECK(b.full);
+			if (b.full && vmx_snapshot_equal(&b.s, &b.p.cpus[0].snap))
 				agree++;
-			else if (full)
+			else if (b.full)
 				T_CHECK(!"fast and full parser disagree on a snapshot");
 		}
-		if (full)
-			vmx_profile_free(&p);
+		if (b.full)
+			vmx_profile_free(&b.p);
 		free(t);
 	}
 	T_EQ_U64(agree, fast_yes);
@@ -111,6 +124,9 @@ static void test_stream(void)
 {
 	size_t len, n;
 	char *all = concat_all(&len, &n);
+	T_CHECK(all != NULL);
+	if (!all)
+		return;
 	/* Memory stream, fast and slow. */
 	for (int slow = 0; slow < 2; slow++) {
 		struct vmx_stream *st = vmx_stream_open_mem(all, len, "all");

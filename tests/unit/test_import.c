@@ -14,6 +14,21 @@
 #include "host/profile.h"
 #include "t.h"
 
+/* The profile as vmx_profile_write writes it (a malloc'ed text; *len its length). */
+static char *profile_text(const struct vmx_profile *p, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f) {
+		perror("open_memstream");
+		abort();
+	}
+	int rc = vmx_profile_write(f, p);
+	fclose(f);
+	T_CHECK(rc == 0);
+	return buf;
+}
+
 static int ends_with(const char *s, const char *suf)
 {
 	size_t n = strlen(s), m = strlen(suf);
@@ -52,6 +67,21 @@ static void compare(const char *what, const struct vmx_snapshot *got, const stru
 	T_CHECK(vmx_snapshot_equal(got, want));
 }
 
+/* Imports path (format detected) into *r: must succeed with one host in format fmt.  Returns 0 when it imported. */
+static int import_one(const char *path, enum vmx_import_format fmt, struct vmx_import_result *r)
+{
+	struct vmx_diag d;
+	int rc = vmx_import_file(path, VMX_IMPORT_AUTO, r, &d);
+	if (rc)
+		fprintf(stderr, "%s:%d: %s\n", d.file, d.line, d.msg);
+	T_CHECK(rc == 0);
+	if (rc)
+		return rc;
+	T_EQ_U64(r->format, fmt);
+	T_EQ_U64(r->n_hosts, 1);
+	return 0;
+}
+
 static int samples(void)
 {
 	DIR *dir = opendir("tests/import");
@@ -71,18 +101,12 @@ static int samples(void)
 		snprintf(logp, sizeof(logp), "tests/import/%s", e->d_name);
 		snprintf(profp, sizeof(profp), "data/profiles/%s.profile", stem);
 		struct vmx_import_result r;
-		struct vmx_diag d;
-		int rc = vmx_import_file(logp, VMX_IMPORT_AUTO, &r, &d);
-		if (rc)
-			fprintf(stderr, "%s:%d: %s\n", d.file, d.line, d.msg);
-		T_CHECK(rc == 0);
-		if (rc)
+		if (import_one(logp, strcmp(suf, ".vbox.log") == 0 ? VMX_IMPORT_VBOX : VMX_IMPORT_VMWARE, &r))
 			continue;
 		n++;
-		T_EQ_U64(r.format, strcmp(suf, ".vbox.log") == 0 ? VMX_IMPORT_VBOX : VMX_IMPORT_VMWARE);
-		T_EQ_U64(r.n_hosts, 1);
 		struct vmx_profile want;
-		rc = vmx_profile_load(profp, &want, &d);
+		struct vmx_diag d;
+		int rc = vmx_profile_load(profp, &want, &d);
 		if (rc)
 			fprintf(stderr, "%s:%d: %s\n", d.file, d.line, d.msg);
 		T_CHECK(rc == 0);
@@ -94,11 +118,8 @@ static int samples(void)
 			T_CHECK(src && strstr(src, strcmp(suf, ".vbox.log") == 0 ? "VirtualBox" : "VMware"));
 			T_CHECK(prod && (strncmp(prod, "VirtualBox ", 11) == 0 || strncmp(prod, "VMware ", 7) == 0));
 			/* The written profile reads back to the same snapshot. */
-			char *buf = NULL;
 			size_t len = 0;
-			FILE *f = open_memstream(&buf, &len);
-			T_CHECK(f && vmx_profile_write(f, &r.hosts[0].prof) == 0);
-			fclose(f);
+			char *buf = profile_text(&r.hosts[0].prof, &len);
 			struct vmx_profile back;
 			rc = vmx_profile_parse(buf, len, "written", &back, &d);
 			T_CHECK(rc == 0);
@@ -252,11 +273,8 @@ static void vmxcap(void)
 		T_EQ_U64(bad, 0);
 		vmx_profile_free(&want);
 		/* The profile written with known masks reads back to the same partial snapshot. */
-		char *buf = NULL;
 		size_t bl = 0;
-		FILE *f = open_memstream(&buf, &bl);
-		T_CHECK(f && vmx_profile_write(f, &r.hosts[0].prof) == 0);
-		fclose(f);
+		char *buf = profile_text(&r.hosts[0].prof, &bl);
 		T_CHECK(strstr(buf, "msr 0x481 0x0000006900000000 known 0x000000e9000000e9") != NULL);
 		struct vmx_profile back;
 		rc = vmx_profile_parse(buf, bl, "written", &back, &d);
@@ -350,15 +368,8 @@ static void cpuinfo(void)
 		char path[256];
 		snprintf(path, sizeof(path), "tests/import/%s.cpuinfo", ok[k]);
 		struct vmx_import_result r;
-		struct vmx_diag d;
-		int rc = vmx_import_file(path, VMX_IMPORT_AUTO, &r, &d);
-		if (rc)
-			fprintf(stderr, "%s:%d: %s\n", d.file, d.line, d.msg);
-		T_CHECK(rc == 0);
-		if (rc)
+		if (import_one(path, VMX_IMPORT_CPUINFO, &r))
 			continue;
-		T_EQ_U64(r.format, VMX_IMPORT_CPUINFO);
-		T_EQ_U64(r.n_hosts, 1);
 		const struct vmx_snapshot *s = &r.hosts[0].prof.cpus[0].snap;
 		T_CHECK(s->flags & VMX_SNAP_PARTIAL);
 		/* ept is printed on all of these: secondary allowed-1 bit 1 known and set */
@@ -396,11 +407,8 @@ static void partial_write(void)
 	vmx_profile_init(&p);
 	vmx_profile_add_cpu(&p, 0, &a);
 	vmx_profile_add_cpu(&p, 1, &b);
-	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	T_CHECK(f && vmx_profile_write(f, &p) == 0);
-	fclose(f);
+	char *buf = profile_text(&p, &len);
 	struct vmx_diag d;
 	int rc = vmx_profile_parse(buf, len, "two", &q, &d);
 	if (rc)

@@ -138,6 +138,24 @@ static void test_cpu_list(void)
 	T_CHECK(vmx_parse_cpu_list("0-99999999", &c, &n, err, sizeof(err)) != 0);
 }
 
+/*
+ * Reading CPU 0's MSRs on a fresh one-CPU fake where every msr open fails with open_errno (if non-zero) and
+ * every pread with pread_errno (if non-zero): must fail with the given status.  *r keeps the report.
+ */
+static void msr_read_fails(struct fake *f, int open_errno, int pread_errno, enum vmx_live_status status,
+			   struct vmx_live_report *r)
+{
+	struct vmx_live_io io = { fk_open, fk_pread, fk_close, f };
+	struct vmx_snapshot s;
+	fake_init(f, 1);
+	f->open_errno = open_errno;
+	f->pread_errno = pread_errno;
+	memset(r, 0, sizeof(*r));
+	vmx_snapshot_init(&s);
+	T_CHECK(vmx_live_read_msrs(&io, NULL, 0, &s, r) != 0);
+	T_EQ_U64(r->msr_status, status);
+}
+
 static void test_read(void)
 {
 	struct fake f;
@@ -166,32 +184,16 @@ static void test_read(void)
 	vmx_live_path(buf, sizeof(buf), NULL, "/dev/cpu/1/msr");
 	T_EQ_STR(buf, "/dev/cpu/1/msr");
 	/* Missing driver. */
-	fake_init(&f, 1);
-	f.open_errno = ENOENT;
-	memset(&r, 0, sizeof(r));
-	vmx_snapshot_init(&s);
-	T_CHECK(vmx_live_read_msrs(&io, NULL, 0, &s, &r) != 0);
-	T_EQ_U64(r.msr_status, VMX_LIVE_NO_DEVICE);
+	msr_read_fails(&f, ENOENT, 0, VMX_LIVE_NO_DEVICE, &r);
 	T_CHECK(strstr(r.msg, "modprobe msr") != NULL);
 	T_CHECK(strstr(r.msg, "/dev/cpu/0/msr") != NULL);
 	/* Permission denied. */
-	f.open_errno = EACCES;
-	memset(&r, 0, sizeof(r));
-	T_CHECK(vmx_live_read_msrs(&io, NULL, 0, &s, &r) != 0);
-	T_EQ_U64(r.msr_status, VMX_LIVE_DENIED);
+	msr_read_fails(&f, EACCES, 0, VMX_LIVE_DENIED, &r);
 	T_CHECK(strstr(r.msg, "CAP_SYS_RAWIO") != NULL);
 	T_CHECK(strstr(r.msg, "root") != NULL);
-	f.open_errno = EPERM;
-	memset(&r, 0, sizeof(r));
-	T_CHECK(vmx_live_read_msrs(&io, NULL, 0, &s, &r) != 0);
-	T_EQ_U64(r.msr_status, VMX_LIVE_DENIED);
+	msr_read_fails(&f, EPERM, 0, VMX_LIVE_DENIED, &r);
 	/* A read error other than EIO is an error, not an absent MSR. */
-	fake_init(&f, 1);
-	f.pread_errno = EINVAL;
-	memset(&r, 0, sizeof(r));
-	vmx_snapshot_init(&s);
-	T_CHECK(vmx_live_read_msrs(&io, NULL, 0, &s, &r) != 0);
-	T_EQ_U64(r.msr_status, VMX_LIVE_IO_ERROR);
+	msr_read_fails(&f, 0, EINVAL, VMX_LIVE_IO_ERROR, &r);
 	T_CHECK(strstr(r.msg, "0x3a") != NULL);
 	T_EQ_U64(f.closes, 1);
 	/* CPUID: offset = leaf | subleaf << 32, 16 bytes. */

@@ -7,24 +7,11 @@
 
 #include "host/profile.h"
 #include "t.h"
+#include "t_profile.h"
 
 static struct vmx_snapshot base;
 static struct kvm_post post;
 static struct kvm_nested nn;
-
-static void load_base(const char *name, struct vmx_snapshot *out)
-{
-	const struct vmx_embedded_profile *e = vmx_embedded_find(name);
-	struct vmx_profile p;
-	struct vmx_diag d;
-	vmx_profile_init(&p);
-	if (!e || vmx_profile_parse(e->text, e->len, name, &p, &d)) {
-		T_CHECK(0);
-		return;
-	}
-	*out = p.cpus[0].snap;
-	vmx_profile_free(&p);
-}
 
 static void deny(struct vmx_snapshot *s, enum vmx_msr_slot slot, uint32_t bits)
 {
@@ -49,7 +36,7 @@ static const struct kvm_nested *nest(const char *ver, const struct vmx_snapshot 
 
 int main(void)
 {
-	load_base("alderlake-core-i5-12400", &base);
+	t_load_embedded("alderlake-core-i5-12400", &base);
 	static struct vmx_snapshot s;
 	const struct kvm_nested *n = nest("7.1", &base, -1, 0, false);
 	T_CHECK(n->valid);
@@ -156,7 +143,7 @@ int main(void)
 	T_CHECK(HI(M(nest("5.10", &base, -1, 0, false), 0x48b)) & VMX_B32(SECONDARY, RDTSCP));
 	T_EQ_U64(HI(M(nest("5.10", &base, -1, 0, false), 0x48b)) & (VMX_B32(SECONDARY, TSC_SCALING) | VMX_B32(SECONDARY, USR_WAIT_PAUSE)), 0);
 	T_CHECK(HI(M(nest("6.6", &base, -1, 0, false), 0x48b)) & VMX_B32(SECONDARY, TSC_SCALING));
-	load_base("icelake-core-i7-1065g7", &s); /* SGX host: ENCLS for L1 on 6.6, not on 5.10 (§7.16) */
+	t_load_embedded("icelake-core-i7-1065g7", &s); /* SGX host: ENCLS for L1 on 6.6, not on 5.10 (§7.16) */
 	T_CHECK(HI(M(nest("6.6", &s, -1, 0, false), 0x48b)) & VMX_B32(SECONDARY, ENCLS_EXITING));
 	T_CHECK(!(HI(M(nest("6.6", &s, KVM_P_SGX, 0, false), 0x48b)) & VMX_B32(SECONDARY, ENCLS_EXITING)));
 	T_CHECK(!(HI(M(nest("5.10", &s, -1, 0, false), 0x48b)) & VMX_B32(SECONDARY, ENCLS_EXITING)));
@@ -182,7 +169,7 @@ int main(void)
 	n = nest("7.1", &base, KVM_P_NESTED, 0, false);
 	T_CHECK(!n->valid);
 	T_EQ_U64(n->none, KVM_NESTED_DISABLED);
-	load_base("yonah-core-duo-t2600", &s);
+	t_load_embedded("yonah-core-duo-t2600", &s);
 	n = nest("7.1", &s, -1, 0, false);
 	T_CHECK(!n->valid);
 	T_EQ_U64(n->none, KVM_NESTED_NOT_LOADED);

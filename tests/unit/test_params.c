@@ -10,24 +10,10 @@
 
 #include "host/profile.h"
 #include "t.h"
+#include "t_profile.h"
 
 static struct vmx_snapshot base;
 static struct kvm_post post;
-
-static void load_base(const char *name, struct vmx_snapshot *out)
-{
-	const struct vmx_embedded_profile *e = vmx_embedded_find(name);
-	struct vmx_profile p;
-	struct vmx_diag d;
-	vmx_profile_init(&p);
-	if (!e || vmx_profile_parse(e->text, e->len, name, &p, &d)) {
-		fprintf(stderr, "cannot load embedded profile %s\n", name);
-		T_CHECK(0);
-		return;
-	}
-	*out = p.cpus[0].snap;
-	vmx_profile_free(&p);
-}
 
 /* Clear allowed-1 bits of a 32-bit control MSR (bit numbers of the control). */
 static void deny(struct vmx_snapshot *s, enum vmx_msr_slot slot, uint32_t ctl_bits)
@@ -82,9 +68,40 @@ static bool lacks(const struct kvm_post *o, enum kvm_param id, enum vmx_class c,
 	return false;
 }
 
+/* Under 7.1, s turns parameter id off and its report names bits of class c as what it lacks. */
+static const struct kvm_post *off_lacking(const struct vmx_snapshot *s, enum kvm_param id, enum vmx_class c,
+					  uint64_t bits)
+{
+	const struct kvm_post *o = run("7.1", s);
+	int failed = t_fail_;
+	T_EQ_U64(VAL(o, id), 0);
+	T_CHECK(lacks(o, id, c, bits));
+	if (t_fail_ != failed)
+		fprintf(stderr, "  (parameter %d, class %d, bits 0x%" PRIx64 ")\n", (int)id, (int)c, bits);
+	return o;
+}
+
+/* *s = base without control bit ctl (of MSR slot, class c): parameter id must be off, lacking it. */
+static const struct kvm_post *without_ctl(struct vmx_snapshot *s, enum vmx_msr_slot slot, enum vmx_class c,
+					  uint32_t ctl, enum kvm_param id)
+{
+	*s = base;
+	deny(s, slot, ctl);
+	return off_lacking(s, id, c, ctl);
+}
+
+/* *s = base without capability bits of MSR slot (class c): parameter id must be off, lacking them. */
+static const struct kvm_post *without_cap(struct vmx_snapshot *s, enum vmx_msr_slot slot, enum vmx_class c,
+					  uint64_t bits, enum kvm_param id)
+{
+	*s = base;
+	s->msr[slot] &= ~bits;
+	return off_lacking(s, id, c, bits);
+}
+
 int main(void)
 {
-	load_base("alderlake-core-i5-12400", &base);
+	t_load_embedded("alderlake-core-i5-12400", &base);
 	static struct vmx_snapshot s;
 	const struct kvm_post *o;
 
@@ -104,11 +121,7 @@ int main(void)
 	T_EQ_U64(WHY(o, KVM_P_PT_MODE), KVM_WHY_NOT_SETTABLE);
 
 	/* vpid: INVVPID missing; then neither single- nor all-context INVVPID. */
-	s = base;
-	s.msr[VMX_MSR_EPT_VPID_CAP] &= ~VMX_B(EPT_VPID, INVVPID);
-	o = run("7.1", &s);
-	T_EQ_U64(VAL(o, KVM_P_VPID), 0);
-	T_CHECK(lacks(o, KVM_P_VPID, VMX_CLASS_EPT_VPID, VMX_B(EPT_VPID, INVVPID)));
+	without_cap(&s, VMX_MSR_EPT_VPID_CAP, VMX_CLASS_EPT_VPID, VMX_B(EPT_VPID, INVVPID), KVM_P_VPID);
 	s = base;
 	s.msr[VMX_MSR_EPT_VPID_CAP] &= ~(VMX_B(EPT_VPID, INVVPID_SINGLE) | VMX_B(EPT_VPID, INVVPID_ALL));
 	o = run("7.1", &s);
@@ -133,11 +146,7 @@ int main(void)
 	T_EQ_U64(VAL(o, KVM_P_VPID), 0);
 
 	/* ept: no write-back EPTP -> ept, eptad, unrestricted_guest, pml off (the last three by dependency). */
-	s = base;
-	s.msr[VMX_MSR_EPT_VPID_CAP] &= ~VMX_B(EPT_VPID, EPTP_WB);
-	o = run("7.1", &s);
-	T_EQ_U64(VAL(o, KVM_P_EPT), 0);
-	T_CHECK(lacks(o, KVM_P_EPT, VMX_CLASS_EPT_VPID, VMX_B(EPT_VPID, EPTP_WB)));
+	o = without_cap(&s, VMX_MSR_EPT_VPID_CAP, VMX_CLASS_EPT_VPID, VMX_B(EPT_VPID, EPTP_WB), KVM_P_EPT);
 	T_EQ_U64(VAL(o, KVM_P_EPTAD), 0);
 	T_EQ_U64(WHY(o, KVM_P_EPTAD), KVM_WHY_DEPENDS);
 	T_EQ_U64(o->p[KVM_P_EPTAD].dep, KVM_P_EPT);
@@ -146,10 +155,8 @@ int main(void)
 	T_EQ_U64(VAL(o, KVM_P_PML), 0);
 	T_EQ_U64(o->p[KVM_P_PML].dep, KVM_P_EPT);
 	/* ept also needs page-walk length 4 and all-context INVEPT. */
-	s = base;
-	s.msr[VMX_MSR_EPT_VPID_CAP] &= ~(VMX_B(EPT_VPID, EPT_WALK4) | VMX_B(EPT_VPID, INVEPT_ALL));
-	o = run("7.1", &s);
-	T_CHECK(lacks(o, KVM_P_EPT, VMX_CLASS_EPT_VPID, VMX_B(EPT_VPID, EPT_WALK4) | VMX_B(EPT_VPID, INVEPT_ALL)));
+	without_cap(&s, VMX_MSR_EPT_VPID_CAP, VMX_CLASS_EPT_VPID, VMX_B(EPT_VPID, EPT_WALK4) | VMX_B(EPT_VPID, INVEPT_ALL),
+		    KVM_P_EPT);
 
 	/* §7.17: EPT off and no NX: -EOPNOTSUPP on 6.6 and 7.1, fine on 5.10 (§7.15). */
 	cpuid_and(&s, 0x80000001u, 3, ~(1u << 20));
@@ -181,28 +188,17 @@ int main(void)
 	T_EQ_U64(o->p[KVM_P_PML].dep, KVM_P_EPTAD);
 
 	/* unrestricted_guest, flexpriority, pml: their secondary controls. */
-	s = base;
-	deny(&s, VMX_MSR_PROCBASED2, VMX_B32(SECONDARY, UNRESTRICTED_GUEST));
-	o = run("7.1", &s);
-	T_EQ_U64(VAL(o, KVM_P_UNRESTRICTED_GUEST), 0);
-	T_CHECK(lacks(o, KVM_P_UNRESTRICTED_GUEST, VMX_CLASS_SECONDARY, VMX_B(SECONDARY, UNRESTRICTED_GUEST)));
+	without_ctl(&s, VMX_MSR_PROCBASED2, VMX_CLASS_SECONDARY, VMX_B32(SECONDARY, UNRESTRICTED_GUEST),
+		    KVM_P_UNRESTRICTED_GUEST);
 	s = base;
 	deny(&s, VMX_MSR_PROCBASED2, VMX_B32(SECONDARY, VIRT_APIC_ACCESSES));
 	o = run("7.1", &s);
 	T_EQ_U64(VAL(o, KVM_P_FLEXPRIORITY), 0);
 	T_EQ_U64(VAL(o, KVM_P_ENABLE_APICV), 1); /* APICv does not need APIC-access virtualization */
-	s = base;
-	deny(&s, VMX_MSR_PROCBASED2, VMX_B32(SECONDARY, PML));
-	o = run("7.1", &s);
-	T_EQ_U64(VAL(o, KVM_P_PML), 0);
-	T_CHECK(lacks(o, KVM_P_PML, VMX_CLASS_SECONDARY, VMX_B(SECONDARY, PML)));
+	without_ctl(&s, VMX_MSR_PROCBASED2, VMX_CLASS_SECONDARY, VMX_B32(SECONDARY, PML), KVM_P_PML);
 
 	/* vnmi: 6.1+ also need NMI-window exiting; 5.10 only the pin control. */
-	s = base;
-	deny(&s, VMX_MSR_PROCBASED, VMX_B32(PRIMARY, NMI_WINDOW_EXITING));
-	o = run("7.1", &s);
-	T_EQ_U64(VAL(o, KVM_P_VNMI), 0);
-	T_CHECK(lacks(o, KVM_P_VNMI, VMX_CLASS_PRIMARY, VMX_B(PRIMARY, NMI_WINDOW_EXITING)));
+	without_ctl(&s, VMX_MSR_PROCBASED, VMX_CLASS_PRIMARY, VMX_B32(PRIMARY, NMI_WINDOW_EXITING), KVM_P_VNMI);
 	T_EQ_U64(VAL(run("6.6", &s), KVM_P_VNMI), 0);
 	T_EQ_U64(VAL(run("5.10", &s), KVM_P_VNMI), 1);
 	s = base;
@@ -210,11 +206,7 @@ int main(void)
 	T_EQ_U64(VAL(run("5.10", &s), KVM_P_VNMI), 0);
 
 	/* enable_apicv: posted interrupts; enable_ipiv: apicv and tertiary IPI virtualization. */
-	s = base;
-	deny(&s, VMX_MSR_PINBASED, VMX_B32(PIN, POSTED_INTR));
-	o = run("7.1", &s);
-	T_EQ_U64(VAL(o, KVM_P_ENABLE_APICV), 0);
-	T_CHECK(lacks(o, KVM_P_ENABLE_APICV, VMX_CLASS_PIN, VMX_B(PIN, POSTED_INTR)));
+	without_ctl(&s, VMX_MSR_PINBASED, VMX_CLASS_PIN, VMX_B32(PIN, POSTED_INTR), KVM_P_ENABLE_APICV);
 	s = base;
 	s.msr[VMX_MSR_PROCBASED3] |= VMX_B(TERTIARY, IPI_VIRT);
 	o = run("7.1", &s);
@@ -308,7 +300,7 @@ int main(void)
 	T_CHECK(lacks(o, KVM_P_PT_MODE, VMX_CLASS_MISC, VMX_B(MISC, PT_IN_VMX)));
 
 	/* sgx (6.1+): ENCLS exiting kept only with CPUID SGX. */
-	load_base("icelake-core-i7-1065g7", &s);
+	t_load_embedded("icelake-core-i7-1065g7", &s);
 	T_EQ_U64(VAL(run("6.6", &s), KVM_P_SGX), 1);
 	cpuid_and(&s, 0x12, 0, ~1u);
 	o = run("6.6", &s);
@@ -319,11 +311,7 @@ int main(void)
 	/* nested and enable_shadow_vmcs. */
 	T_EQ_U64(VAL(run("4.19", &base), KVM_P_NESTED), 0); /* 4.19 default */
 	T_EQ_U64(VAL(run("5.4", &base), KVM_P_NESTED), 1);
-	s = base;
-	s.msr[VMX_MSR_MISC] &= ~VMX_B(MISC, VMWRITE_ANY);
-	o = run("7.1", &s);
-	T_EQ_U64(VAL(o, KVM_P_ENABLE_SHADOW_VMCS), 0);
-	T_CHECK(lacks(o, KVM_P_ENABLE_SHADOW_VMCS, VMX_CLASS_MISC, VMX_B(MISC, VMWRITE_ANY)));
+	without_cap(&s, VMX_MSR_MISC, VMX_CLASS_MISC, VMX_B(MISC, VMWRITE_ANY), KVM_P_ENABLE_SHADOW_VMCS);
 	{
 		struct opt e[] = { { KVM_P_NESTED, 0 } };
 		o = run_v("7.1", &s, e, 1, 0, false);
@@ -362,7 +350,7 @@ int main(void)
 	T_EQ_U64(kvm_param_parse(KVM_P_PLE_GAP, "12a", 3, &v), VMX_ERR_INVALID);
 
 	/* A CPU where setup_vmcs_config fails: parameters are the requested ones, failed_in per version. */
-	load_base("yonah-core-duo-t2600", &s);
+	t_load_embedded("yonah-core-duo-t2600", &s);
 	o = run("7.1", &s);
 	T_EQ_U64(o->status, KVM_POST_EIO);
 	T_EQ_STR(o->failed_in, "vmx_init");

@@ -11,6 +11,7 @@
 #include "host/policy_file.h"
 #include "host/profile.h"
 #include "t.h"
+#include "t_profile.h"
 
 static struct vmx_policy pol;
 static struct kvm_result kr;
@@ -20,10 +21,7 @@ static int mismatches;
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return t_xorshift64(&rng_state);
 }
 
 static void compare(const struct vmx_snapshot *s, const char *what)

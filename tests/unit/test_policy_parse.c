@@ -33,24 +33,34 @@ static void msr(struct vmx_snapshot *s, uint32_t idx, uint64_t v)
 	T_EQ_U64(vmx_snapshot_set_msr(s, idx, v), VMX_OK);
 }
 
+/* Policies that must be refused: the text, the line the error names and a part of its message. */
+static const struct bad_policy {
+	const char *text;
+	int line;
+	const char *needle;
+} bad_policies[] = {
+	{ "required primary hlt_exiting\noptional secondary eptx\n", 2, "unknown secondary control 'eptx'" },
+	{ "required primary hlt_exiting\noptional secondary eptx\n", 2, "vpid" }, /* lists the valid names */
+	{ "required prim hlt_exiting\n", 1, "unknown control class 'prim'" },
+	{ "required ept_vpid ept_ad\n", 1, "unknown control class" },
+	{ "# c\n\nrequired primary hlt_exiting\nif secondary.ept clear secondary.vpid\n", 4, "expected 'and' or 'then'" },
+	{ "required primary hlt_exiting\nif secondary.ept then frob secondary.vpid\n", 2, "unknown action 'frob'" },
+	{ "required primary hlt_exiting\nif cpu.sgxx then fail\n", 2, "unknown cpu predicate 'sgxx'" },
+	{ "required primary hlt_exiting\nif secondary.ept then clear cpu.sgx\n", 2, "only be tested in a condition" },
+	{ "required primary hlt_exiting\nif secondary then fail\n", 2, "expected CLASS.BIT" },
+	{ "required primary hlt_exiting\nif misc.bogus then fail\n", 2, "unknown misc bit 'bogus'" },
+	{ "required primary hlt_exiting\nclear basic.ins_outs\n", 2, "unknown class 'basic'" },
+	{ "required primary hlt_exiting\ntrue-msrs maybe\n", 2, "expected 'yes' or 'no'" },
+	{ "required primary hlt_exiting\nwhatever x\n", 2, "unknown statement 'whatever'" },
+	{ "required primary hlt_exiting\nif secondary.ept then fail now\n", 2, "after 'fail'" },
+	{ "name nothing\n", 0, "no 'required' or 'optional'" },
+};
+
 int main(void)
 {
 	struct vmx_diag d;
-	bad("required primary hlt_exiting\noptional secondary eptx\n", 2, "unknown secondary control 'eptx'");
-	bad("required primary hlt_exiting\noptional secondary eptx\n", 2, "vpid"); /* lists the valid names */
-	bad("required prim hlt_exiting\n", 1, "unknown control class 'prim'");
-	bad("required ept_vpid ept_ad\n", 1, "unknown control class");
-	bad("# c\n\nrequired primary hlt_exiting\nif secondary.ept clear secondary.vpid\n", 4, "expected 'and' or 'then'");
-	bad("required primary hlt_exiting\nif secondary.ept then frob secondary.vpid\n", 2, "unknown action 'frob'");
-	bad("required primary hlt_exiting\nif cpu.sgxx then fail\n", 2, "unknown cpu predicate 'sgxx'");
-	bad("required primary hlt_exiting\nif secondary.ept then clear cpu.sgx\n", 2, "only be tested in a condition");
-	bad("required primary hlt_exiting\nif secondary then fail\n", 2, "expected CLASS.BIT");
-	bad("required primary hlt_exiting\nif misc.bogus then fail\n", 2, "unknown misc bit 'bogus'");
-	bad("required primary hlt_exiting\nclear basic.ins_outs\n", 2, "unknown class 'basic'");
-	bad("required primary hlt_exiting\ntrue-msrs maybe\n", 2, "expected 'yes' or 'no'");
-	bad("required primary hlt_exiting\nwhatever x\n", 2, "unknown statement 'whatever'");
-	bad("required primary hlt_exiting\nif secondary.ept then fail now\n", 2, "after 'fail'");
-	bad("name nothing\n", 0, "no 'required' or 'optional'");
+	for (size_t i = 0; i < sizeof(bad_policies) / sizeof(bad_policies[0]); i++)
+		bad(bad_policies[i].text, bad_policies[i].line, bad_policies[i].needle);
 
 	/* Accepted forms: "key:" spellings, bitN, groups, comments. */
 	T_EQ_U64(parse("name: X Y\ntrue-msrs: yes\nrequired primary: hlt_exiting bit28 # msr bitmaps\n"

@@ -20,6 +20,7 @@
 
 #include "host/profile.h"
 #include "t.h"
+#include "t_profile.h"
 
 static unsigned maxphy_of(const struct vmx_snapshot *s)
 {
@@ -300,10 +301,7 @@ out:
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return t_xorshift64(&rng);
 }
 
 static int n_fast_same, n_fast_failing;
