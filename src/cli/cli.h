@@ -83,7 +83,8 @@ int cli_common_opt(const char *cmd, const char *arg, void (*usage)(FILE *), FILE
 int cli_shared_opt(int argc, char **argv, int *i, bool *json, const char **kernel, const char **output);
 
 struct kvm_policy;
-/* The kvm_intel version kernel names (the newest if NULL); NULL after printing "unknown kernel version". */
+/* The kvm_intel version kernel names (the newest if NULL); NULL after printing "unknown kernel version: expected
+ * one of ...". */
 const struct kvm_policy *cli_kernel_policy(const char *kernel);
 /*
  * Load the source (default --profile) for a command that needs every VMX MSR: a partial (/proc/cpuinfo)

@@ -255,6 +255,9 @@ static int run_check(int argc, char **argv, FILE *out)
 			return CLI_BAD;
 		}
 	}
+	/* An unknown --kernel is a usage error before anything of the machine is read. */
+	if (kernel_opt && !cli_kernel_policy(kernel_opt))
+		return CLI_BAD;
 	const char *sysroot = src.sysroot;
 	struct ck c = { out, 0, 0 };
 	char host[256], release[128];
@@ -418,12 +421,6 @@ static int run_check(int argc, char **argv, FILE *out)
 	/* 5. The vmxcfg kvm verdict for the running kernel. */
 	bool older = false;
 	const struct kvm_policy *pol = kernel_opt ? kvm_policy_find(kernel_opt) : policy_for(release, &older);
-	if (kernel_opt && !pol) {
-		free(tmp);
-		vmx_profile_free(&live);
-		vmx_profile_free(&ci);
-		return cli_error("--kernel %s: unknown kernel version (see 'vmxcfg kvm --help')", kernel_opt);
-	}
 	if (!pol) {
 		line(&c, V_WARN, "kvm_intel prediction", "unknown kernel release '%s'", release);
 		c.unknowns++;

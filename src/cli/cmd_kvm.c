@@ -144,20 +144,6 @@ void kvm_opts_usage(FILE *f)
 		kvm_policy_at(0)->version);
 }
 
-const struct kvm_policy *kvm_opts_policy(const struct kvm_opts *o)
-{
-	const struct kvm_policy *pol = o->kernel ? kvm_policy_find(o->kernel) : kvm_policy_at(0);
-	if (!pol) {
-		char list[200] = "";
-		for (size_t i = 0; i < kvm_policy_count(); i++) {
-			strcat(list, " ");
-			strcat(list, kvm_policy_at(i)->version);
-		}
-		cli_error("--kernel %s: unknown kernel version: expected one of%s", o->kernel, list);
-	}
-	return pol;
-}
-
 int kvm_opts_input(const struct kvm_opts *o, const struct kvm_policy *p, const struct vmx_snapshot *s,
 		   struct kvm_params_input *in, bool skip_absent)
 {
@@ -869,7 +855,7 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 	bool json = opts.json;
 	bool all = opts.kernel && !strcmp(opts.kernel, "all");
 	const struct kvm_policy *pol = NULL;
-	if (!all && !(pol = kvm_opts_policy(&opts)))
+	if (!all && !(pol = cli_kernel_policy(opts.kernel)))
 		goto done;
 	if (all) {
 		/* Every given parameter must exist in at least one version. */

@@ -164,7 +164,7 @@ int cmd_nested(int argc, char **argv, FILE *out)
 		cli_error("nested: --kernel all is not supported here: give one version");
 		goto done;
 	}
-	const struct kvm_policy *pol = kvm_opts_policy(&opts);
+	const struct kvm_policy *pol = cli_kernel_policy(opts.kernel);
 	if (!pol)
 		goto done;
 	if (src.kind == CLI_SRC_NONE) {

@@ -188,7 +188,7 @@ static int kvm_fields(const struct kvm_opts *ko, const struct vmx_snapshot *snap
 	static struct kvm_post post;
 	struct kvm_params_input in;
 	struct vmcs_kvm_params p;
-	const struct kvm_policy *pol = kvm_opts_policy(ko);
+	const struct kvm_policy *pol = cli_kernel_policy(ko->kernel);
 	if (!pol)
 		return CLI_BAD;
 	*pol_out = pol;

@@ -99,8 +99,13 @@ int cli_shared_opt(int argc, char **argv, int *i, bool *json, const char **kerne
 const struct kvm_policy *cli_kernel_policy(const char *kernel)
 {
 	const struct kvm_policy *pol = kernel ? kvm_policy_find(kernel) : kvm_policy_at(0);
-	if (!pol)
-		cli_error("--kernel %s: unknown kernel version (see 'vmxcfg kvm --help')", kernel);
+	if (!pol) {
+		char list[200] = "";
+		size_t off = 0;
+		for (size_t i = 0; i < kvm_policy_count() && off < sizeof(list); i++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, " %s", kvm_policy_at(i)->version);
+		cli_error("--kernel %s: unknown kernel version: expected one of%s", kernel, list);
+	}
 	return pol;
 }
 

@@ -36,8 +36,6 @@ struct cli_source;
 int kvm_opts_cmdline(struct kvm_opts *o, struct cli_source *src, int argc, char **argv, int *i, const char **ofile);
 /* Usage lines of these options. */
 void kvm_opts_usage(FILE *f);
-/* The policy of o->kernel (newest if NULL); prints an error and returns NULL if unknown. */
-const struct kvm_policy *kvm_opts_policy(const struct kvm_opts *o);
 /* Parameters input for policy p; a parameter p lacks is an error (message, -1) unless skip_absent. */
 int kvm_opts_input(const struct kvm_opts *o, const struct kvm_policy *p, const struct vmx_snapshot *s,
 		   struct kvm_params_input *in, bool skip_absent);
