@@ -85,7 +85,19 @@ static const char *fixture_name(size_t i)
 	return i < N_FIXTURES ? fixtures[i][0] : STREAM_NAME;
 }
 
-/* Remove everything in the scratch directory (recursively: `import -o DIR` makes one), then write the fixtures. */
+static void rm_tree(int dirfd);
+
+/* Remove directory name (relative to dirfd, or absolute) and everything in it. */
+static void rm_dir_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	if (fd >= 0) {
+		rm_tree(fd);
+		unlinkat(dirfd, name, AT_REMOVEDIR);
+	}
+}
+
+/* Empty the directory dirfd refers to (and close dirfd). */
 static void rm_tree(int dirfd)
 {
 	DIR *d = fdopendir(dirfd);
@@ -94,17 +106,13 @@ static void rm_tree(int dirfd)
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (unlinkat(dirfd, e->d_name, 0) == 0)
-			continue;
-		int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-		if (sub >= 0) {
-			rm_tree(sub);
-			unlinkat(dirfd, e->d_name, AT_REMOVEDIR);
-		}
+		if (unlinkat(dirfd, e->d_name, 0) != 0)
+			rm_dir_at(dirfd, e->d_name);
 	}
 	closedir(d);
 }
 
+/* Remove everything in the scratch directory (recursively: `import -o DIR` makes one), then write the fixtures. */
 static void restore(void)
 {
 	rm_tree(open(".", O_RDONLY | O_DIRECTORY));
@@ -142,13 +150,8 @@ static void snapshot_fixtures(void)
 
 static void cleanup(void)
 {
-	if (scratch[0] && chdir("/") == 0) {
-		int fd = open(scratch, O_RDONLY | O_DIRECTORY);
-		if (fd >= 0) {
-			rm_tree(fd);
-			rmdir(scratch);
-		}
-	}
+	if (scratch[0] && chdir("/") == 0)
+		rm_dir_at(AT_FDCWD, scratch);
 }
 
 /* libFuzzer may leave through _Exit, skipping atexit: remove scratch directories of processes that are gone. */
@@ -165,11 +168,7 @@ static void remove_stale(void)
 		long pid = strtol(e->d_name + 16, &end, 10);
 		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
-		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-		if (fd >= 0) {
-			rm_tree(fd);
-			unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
-		}
+		rm_dir_at(dirfd(d), e->d_name);
 	}
 	closedir(d);
 }
