@@ -98,7 +98,7 @@ run_one() {
 	printf 'c\nquit\n' > "$out/rc"
 	local t0 t1
 	t0=$(date +%s.%N)
-	(cd "$out" && timeout -k 2 "$tmo" bochs-bin -q -f bochsrc -rc rc </dev/null >stdout.txt 2>&1)
+	(cd "$out" && TERM=vt100 timeout -k 2 "$tmo" bochs-bin -q -f bochsrc -rc rc </dev/null >stdout.txt 2>&1)
 	t1=$(date +%s.%N)
 	local secs
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
