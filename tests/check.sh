@@ -6,17 +6,13 @@ set -u
 cd "$(dirname "$0")/.."
 total_pass=0; total_fail=0
 jobs=${JOBS:-2}
+. tests/counted.sh
 section() { # name, command...
-	name=$1; shift
-	echo "== $name"
-	out=$("$@" 2>&1); rc=$?
-	printf '%s\n' "$out" | tail -n 40
-	last=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-	p=$(printf '%s' "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
-	f=$(printf '%s' "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-	[ -n "$p" ] || { p=0; f=1; echo "   (no summary line; exit $rc)"; }
-	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+	echo "== $1"; shift
+	counted "$@"
+	printf '%s\n' "$c_out" | tail -n 40
+	[ -n "$c_last" ] || echo "   (no summary line; exit $c_rc)"
+	total_pass=$((total_pass + c_pass)); total_fail=$((total_fail + c_fail))
 }
 build() { # dir cc
 	if make -s -j"$jobs" BUILD="$1" CC="$2" all >"$1.log" 2>&1 && make -s -j"$jobs" BUILD="$1" CC="$2" \

@@ -8,17 +8,16 @@ JOBS=${JOBS:-2}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 export ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0:abort_on_error=0:exitcode=86:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+. tests/counted.sh
 pass=0; fail=0
-sub() { # name, command...
+sub() { # name, command...: passes when the command's tests all pass and no sanitizer report appears
 	name=$1; shift
-	out=$("$@" 2>&1); rc=$?
-	last=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-	f=$(printf '%s' "$last" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
-	if [ "$rc" -eq 0 ] && [ "${f:-0}" -eq 0 ] && ! printf '%s\n' "$out" | grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:'; then
-		pass=$((pass + 1)); echo "  ok   $name ${last:+($last)}"
+	counted "$@"
+	if [ "$c_fail" -eq 0 ] && ! printf '%s\n' "$c_out" | grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:'; then
+		pass=$((pass + 1)); echo "  ok   $name ($c_last)"
 	else
-		fail=$((fail + 1)); echo "  FAIL $name (exit $rc)"
-		printf '%s\n' "$out" | grep -E -A12 'ERROR: |runtime error:|FAIL' | head -n 40
+		fail=$((fail + 1)); echo "  FAIL $name (exit $c_rc)"
+		printf '%s\n' "$c_out" | grep -E -A12 'ERROR: |runtime error:|FAIL' | head -n 40
 	fi
 }
 # The shell tests run vmxcfg under LD_PRELOAD shims (tests/fakesys, the fake msr/cpuid drivers): the ASan

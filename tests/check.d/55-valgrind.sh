@@ -21,16 +21,15 @@ done
 pass=0; fail=0
 # sub NAME CMD...: one sub-section; its report goes to $VG/sub.N (run in two lanes, one per core).
 k=0
+. tests/counted.sh
 sub() {
 	k=$((k + 1))
 	name=$1; shift
-	out=$("$@" 2>&1); rc=$?
-	last=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-	f=$(printf '%s' "$last" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
-	if [ "$rc" -eq 0 ] && [ "${f:-0}" -eq 0 ]; then
-		echo "ok   $name ${last:+($last)}" >"$VG/sub.$LANE.$k"
+	counted "$@"
+	if [ "$c_fail" -eq 0 ]; then
+		echo "ok   $name ($c_last)" >"$VG/sub.$LANE.$k"
 	else
-		{ echo "FAIL $name (exit $rc)"; printf '%s\n' "$out" | tail -n 15; } >"$VG/sub.$LANE.$k"
+		{ echo "FAIL $name (exit $c_rc)"; printf '%s\n' "$c_out" | tail -n 15; } >"$VG/sub.$LANE.$k"
 	fi
 }
 lane_a() {
