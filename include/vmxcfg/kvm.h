@@ -75,50 +75,102 @@ struct kvm_event {
 	uint64_t value; /* a value the rule looked at (CPU signature, VMCS size, memory type, ...) */
 };
 
-/* Policy flags. */
+/*
+ * Policy flags: which steps and fix-ups a release's setup_vmcs_config runs.  Each flag's first and last
+ * release is in the range table of src/core/kvm_policies.c (docs/kernel-versions.md lists them).
+ */
 #define KVM_PF_64BIT_MASKS_X86_64   0x0001u /* masks below are those of a 64-bit kernel */
-#define KVM_PF_CR8_UNDER_TPR        0x0002u
-#define KVM_PF_ENCLS_OPT_IF_SGX     0x0004u
-#define KVM_PF_EPT_VE_PROVE         0x0008u
-#define KVM_PF_OLD_EPT_CAP          0x0010u /* <= 5.10 style: CR3 exits dropped, caps zeroed, never fails */
-#define KVM_PF_CAP_CLEARS_VE        0x0020u /* 6.16+: a bogus EPT cap also clears EPT-violation #VE */
-#define KVM_PF_ENCLS_NEEDS_SGX      0x0040u
-#define KVM_PF_TERTIARY             0x0080u
-#define KVM_PF_PAIRS                0x0100u
-#define KVM_PF_ERRATA_ANY_VENDOR    0x0200u /* 5.4/5.10: family 6 of any vendor */
-#define KVM_PF_ERRATA_INTEL         0x0400u /* 6.16+: Intel only */
-#define KVM_PF_ERROR_ON_INCONSISTENT 0x0800u /* the module parameter exists (6.1+) */
-#define KVM_PF_STORES_MISC          0x1000u
-#define KVM_PF_PAIRS_STOP_FIRST     0x2000u /* 6.1/6.6 stop at the first bad pair */
+#define KVM_PF_CR8_UNDER_TPR        0x0002u /* 4.19-6.0: TPR shadow drops CR8-load/store exiting */
+#define KVM_PF_ENCLS_OPT_IF_SGX     0x0004u /* 5.6-6.0: ENCLS exiting requested only with SGX */
+#define KVM_PF_EPT_VE_PROVE         0x0008u /* 6.10+: EPT-violation #VE kept only with CONFIG_KVM_INTEL_PROVE_VE */
+#define KVM_PF_OLD_EPT_CAP          0x0010u /* 4.19-5.19: a stray EPT/VPID capability word is zeroed, never fails */
+#define KVM_PF_CAP_CLEARS_VE        0x0020u /* 6.10+: a bogus EPT cap also clears EPT-violation #VE */
+#define KVM_PF_ENCLS_NEEDS_SGX      0x0040u /* 6.1+: ENCLS exiting cleared after the adjust without SGX */
+#define KVM_PF_TERTIARY             0x0080u /* 6.0+ */
+#define KVM_PF_PAIRS                0x0100u /* 6.0+: VM-entry/VM-exit pair check */
+#define KVM_PF_ERRATA_ANY_VENDOR    0x0200u /* 5.0-6.0: perf-global-ctrl erratum, family 6 of any vendor */
+#define KVM_PF_ERRATA_INTEL         0x0400u /* 6.12+: the same erratum, Intel only */
+#define KVM_PF_ERROR_ON_INCONSISTENT 0x0800u /* 6.0+: the module parameter exists */
+#define KVM_PF_STORES_MISC          0x1000u /* 6.1+: vmcs_config keeps IA32_VMX_MISC */
+#define KVM_PF_PAIRS_STOP_FIRST     0x2000u /* 6.0-6.14: stop at the first bad pair */
+#define KVM_PF_EPT_DROPS_CR3        0x4000u /* 4.19-6.0: EPT drops CR3-load/store and INVLPG exiting */
+
+/* Release numbers as one integer: KVM_REL(5, 15) == 515. */
+#define KVM_REL(major, minor) ((unsigned)(major) * 100u + (unsigned)(minor))
+#define KVM_REL_MAJOR(rel) ((unsigned)(rel) / 100u)
+#define KVM_REL_MINOR(rel) ((unsigned)(rel) % 100u)
+
+/* How well a release is known. */
+#define KVM_RELF_INFERRED 0x1u /* no source tree of the release was read: behaviour inferred from its neighbours */
+#define KVM_RELF_RC_ONLY  0x2u /* only a release candidate was read (final assumed identical) */
+#define KVM_RELF_POST_CHECKED 0x4u /* module parameters and nested MSRs compared with the real code */
+
+/* A VM-entry/VM-exit pair the kernel checks, in releases first..last (KVM_REL numbers). */
+struct kvm_policy;
 
 struct kvm_pair {
 	uint32_t entry; /* entry control bit mask */
 	uint32_t exit;  /* exit control bit mask */
+	uint16_t first, last;
 };
+bool kvm_pair_active(const struct kvm_pair *pr, unsigned rel);
 
+/* An entry of an erratum list (CPU signature or model number), in releases first..last. */
+struct kvm_listed {
+	uint32_t value;
+	uint16_t first, last;
+};
+bool kvm_listed_active(const struct kvm_listed *l, unsigned rel);
+
+/*
+ * A change of a later mainline release carried by a stable series: in series `rel`, sublevels <= `without`
+ * were read without it, sublevels >= `with` with it.  `flag` is a KVM_PV_* flag (params.h).
+ */
+struct kvm_backport {
+	uint32_t flag;
+	uint16_t rel;
+	uint16_t without, with;
+};
+size_t kvm_backport_count(void);
+const struct kvm_backport *kvm_backport_at(size_t i);
+/*
+ * The KVM_PV_* flags of release p at stable sublevel `sublevel` (-1: unknown, which answers with the newest
+ * checked stable release).  *uncertain (if non-NULL) gets the backported flags assumed present although the
+ * sublevel is not known to carry them (unknown, or between the last release read without and the first with).
+ */
+uint32_t kvm_post_flags_at(const struct kvm_policy *p, int sublevel, uint32_t *uncertain);
+
+/* One mainline release.  Built from the range tables of src/core/kvm_policies.c. */
 struct kvm_policy {
 	const char *version; /* "7.1" */
-	const char *source;  /* kernel release the facts were read from, e.g. "v7.1.3" */
-	uint32_t flags;      /* KVM_PF_* */
+	const char *source;  /* the tree the facts were read from, e.g. "v7.1.3"; "" when inferred */
+	uint16_t rel;        /* KVM_REL(7, 1) */
+	uint16_t rel_flags;  /* KVM_RELF_* */
+	uint32_t flags;      /* KVM_PF_*: setup_vmcs_config */
+	uint32_t post_flags; /* KVM_PV_* (params.h): hardware_setup and the nested MSRs, mainline release */
 	uint32_t primary_min, primary_opt;
 	uint32_t secondary_opt;
 	uint64_t tertiary_opt;
 	uint32_t pin_min, pin_opt;
 	uint32_t exit_min, exit_opt;
 	uint32_t entry_min, entry_opt;
-	const struct kvm_pair *pairs;
+	const struct kvm_pair *pairs;       /* entries outside this release's range are skipped */
 	size_t n_pairs;
-	const uint32_t *broken_timer_sigs; /* CPUID.1:EAX values, reserved bits cleared */
+	const struct kvm_listed *broken_timer_sigs; /* CPUID.1:EAX values, reserved bits cleared */
 	size_t n_broken_timer_sigs;
-	const uint8_t *perf_errata_models; /* family 6 model numbers */
+	const struct kvm_listed *perf_errata_models; /* family 6 model numbers */
 	size_t n_perf_errata_models;
 };
 
-/* Known policies, newest first. */
+/* Known releases (every mainline release 4.19 ... 7.1), newest first. */
 size_t kvm_policy_count(void);
 const struct kvm_policy *kvm_policy_at(size_t i);
-/* By version string ("7.1", "5.10"); NULL if unknown. */
+/* By exact version string ("7.1", "5.10"); NULL if unknown.  User input goes through kvm_kernel_resolve(). */
 const struct kvm_policy *kvm_policy_find(const char *version);
+/* By release number (KVM_REL(5, 15)); NULL if not modelled. */
+const struct kvm_policy *kvm_policy_by_rel(unsigned rel);
+/* Do two releases run setup_vmcs_config identically (same masks, flags and lists)? */
+bool kvm_policy_same_setup(const struct kvm_policy *a, const struct kvm_policy *b);
 
 struct kvm_input {
 	const struct vmx_snapshot *snap;
@@ -161,6 +213,10 @@ struct kvm_result {
 	bool events_truncated;
 	struct kvm_event events[KVM_MAX_EVENTS];
 };
+
+/* Is the CPU on release p's broken-preemption-timer list / a perf-global-ctrl erratum model (family 6)? */
+bool kvm_broken_timer_cpu(const struct kvm_policy *p, const struct vmx_snapshot *s);
+bool kvm_perf_erratum_model(const struct kvm_policy *p, uint32_t model);
 
 /* The kernel's precheck (feat_ctl / kvm_is_vmx_supported) on a snapshot. */
 enum kvm_precheck kvm_precheck(const struct vmx_snapshot *s);

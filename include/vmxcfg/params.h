@@ -47,6 +47,13 @@ enum kvm_param {
 	KVM_P_CET,
 	KVM_P_ERROR_ON_INCONSISTENT,
 	KVM_P_ENABLE_PMU, /* kvm.ko, not kvm_intel: an input of pt_mode */
+	KVM_P_ALLOW_SMALLER_MAXPHYADDR,
+	KVM_P_DUMP_INVALID_VMCS,
+	KVM_P_NESTED_EARLY_CHECK,
+	KVM_P_WARN_ON_MISSED_CC,
+	KVM_P_ENABLE_DEVICE_POSTED_IRQS,
+	KVM_P_TDX,
+	KVM_P_ENABLE_MEDIATED_PMU,
 	KVM_P_COUNT
 };
 
@@ -58,6 +65,7 @@ struct kvm_param_info {
 	const char *module; /* "kvm_intel" or "kvm" */
 	enum kvm_param_type type;
 	const char *desc;   /* one line */
+	uint32_t exists;    /* the KVM_PV_* flag of the releases that have it; 0: every release */
 };
 
 /* Description of a module parameter; NULL when id >= KVM_P_COUNT. */
@@ -65,10 +73,12 @@ const struct kvm_param_info *kvm_param_get(enum kvm_param id);
 /* Parameter by name (len bytes of name, need not be NUL-terminated); -1 if unknown. */
 int kvm_param_by_name(const char *name, size_t len);
 /*
- * Does kernel version p have the parameter?  If not, *why (if non-NULL) gets
- * a sentence such as "enable_ipiv exists from 6.1 on".
+ * Does kernel version p have the parameter?  If not, *why (if non-NULL) gets a static sentence; the releases
+ * that have it come from kvm_param_releases().
  */
 bool kvm_param_present(const struct kvm_policy *p, enum kvm_param id, const char **why);
+/* First and last modelled release (KVM_REL numbers) that have the parameter; false if none has it. */
+bool kvm_param_releases(enum kvm_param id, unsigned *first, unsigned *last);
 /* The default of the parameter in that version (nested: 0 in 4.19, 1 later). */
 int64_t kvm_param_default(const struct kvm_policy *p, enum kvm_param id);
 /*
@@ -90,6 +100,7 @@ struct kvm_params_input {
 	bool host_cet;              /* the host kernel offers SHSTK/IBT to guests (kvm_cpu_caps before vmx_set_cpu_caps) */
 	bool kernel_32bit;          /* default false: x86_64 */
 	bool prove_ve;              /* CONFIG_KVM_INTEL_PROVE_VE */
+	int sublevel;               /* stable sublevel (6.6.87 -> 87) for backports; -1 unknown: newest checked */
 };
 
 /* Defaults of version p (all parameters at their default, TSC unknown, x86_64, no CET for guests). */
@@ -103,7 +114,7 @@ int kvm_params_set(struct kvm_params_input *in, const struct kvm_policy *p, enum
 enum kvm_post_status {
 	KVM_POST_OK = 0,
 	KVM_POST_EIO,        /* setup_vmcs_config failed */
-	KVM_POST_EOPNOTSUPP, /* 6.1+: EPT ends up off and the CPU has no NX */
+	KVM_POST_EOPNOTSUPP, /* 5.14+: EPT ends up off and the CPU has no NX */
 	KVM_POST_EINVAL,     /* pt_mode is neither 0 nor 1 */
 };
 
@@ -118,6 +129,9 @@ enum kvm_param_why {
 	KVM_WHY_NOT_EVALUATED, /* not evaluated: load failed earlier, or nested=0 for enable_shadow_vmcs */
 	KVM_WHY_ABSENT,       /* the version does not have this parameter */
 	KVM_WHY_NOT_SETTABLE, /* pt_mode without CONFIG_BROKEN (6.1+): fixed at 0 */
+	KVM_WHY_KERNEL_SET,   /* set by the kernel itself (allow_smaller_maxphyaddr when ept is off): see note */
+	KVM_WHY_HOST,         /* decided by the host beyond the VMX capabilities (IOMMU, TDX module, perf): see note */
+	KVM_WHY_NO_RULE,      /* this release keeps the requested value whatever the CPU: see note */
 	KVM_WHY_COUNT
 };
 
@@ -144,6 +158,8 @@ struct kvm_param_value {
 
 struct kvm_post {
 	const struct kvm_policy *policy;
+	uint32_t flags;           /* KVM_PV_* used (the policy's, adjusted for the stable sublevel) */
+	uint32_t flags_uncertain; /* backported flags assumed without knowing the sublevel carries them */
 	enum kvm_post_status status;
 	const char *failed_in;   /* "vmx_init" / "hardware_setup" when status != OK, else NULL */
 	const char *fail_reason; /* sentence for EOPNOTSUPP / EINVAL (EIO: see setup) */
@@ -167,26 +183,40 @@ struct kvm_post {
 int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in, struct kvm_post *out);
 
 /*
- * What differs between versions after setup_vmcs_config (hardware_setup and the nested MSRs), as flags.
- * kvm_post_flags() gives them for a known version (by policy->version; 0 for unknown ones).
+ * What differs between releases after setup_vmcs_config (hardware_setup and the nested MSRs), as flags.  Their
+ * first and last releases are in src/core/kvm_policies.c (POST_FLAGS); kvm_post_flags() gives a policy's
+ * mainline flags, kvm_post_flags_at() (kvm.h) those of a stable sublevel.
  */
-#define KVM_PV_IPIV            0x00001u /* enable_ipiv exists (6.1+) */
-#define KVM_PV_SGX             0x00002u /* sgx exists (6.1+, CONFIG_X86_SGX_KVM assumed) */
-#define KVM_PV_CET             0x00004u /* cet exists (7.1) */
-#define KVM_PV_PMU             0x00008u /* kvm.enable_pmu exists and gates pt_mode (6.1+) */
-#define KVM_PV_PT_MODE         0x00010u /* pt_mode exists (5.0+) */
-#define KVM_PV_PT_BROKEN       0x00020u /* pt_mode settable only with CONFIG_BROKEN (6.1+) */
-#define KVM_PV_PT_OLD          0x00040u /* PT check also needs exit CLEAR_RTIT_CTL and reads MISC raw (<= 5.10) */
-#define KVM_PV_NX_CHECK        0x00080u /* ept off needs NX, else -EOPNOTSUPP (6.1+) */
-#define KVM_PV_VNMI_NMI_WINDOW 0x00100u /* vnmi also needs NMI-window exiting (6.1+) */
-#define KVM_PV_NESTED_OFF      0x00200u /* nested defaults to 0 (4.19) */
-#define KVM_PV_SETUP_IN_INIT   0x00400u /* setup_vmcs_config runs in vmx_init (6.19+) */
-#define KVM_PV_NESTED_OLD      0x00800u /* nested MSRs from the raw MSRs, <= 5.10 masks (§5, §7.16) */
-#define KVM_PV_NESTED_SIPI     0x01000u /* wait-for-SIPI offered to L1 (6.1+) */
-#define KVM_PV_NESTED_ERRCODE  0x02000u /* BASIC bit 56 passed to L1 (6.19+, §7.13) */
-#define KVM_PV_VMCS_ENUM_TSC   0x04000u /* VMCS_ENUM 0x32 only with TSC scaling, else 0x2e (7.0+, §7.12) */
-#define KVM_PV_VMCS_ENUM_32    0x08000u /* VMCS_ENUM always 0x32 (6.1 - 6.19); neither flag: 0x2e */
-#define KVM_PV_GUEST_CET       0x10000u /* CET state controls exist for guests and L1 (6.19+) */
+#define KVM_PV_IPIV            0x00000001u /* enable_ipiv exists (6.0+) */
+#define KVM_PV_SGX             0x00000002u /* sgx exists (5.13+, CONFIG_X86_SGX_KVM assumed) */
+#define KVM_PV_CET             0x00000004u /* cet exists (7.1+) */
+#define KVM_PV_PMU             0x00000008u /* kvm.enable_pmu exists (5.17+) */
+#define KVM_PV_PT_MODE         0x00000010u /* pt_mode exists (5.0+) */
+#define KVM_PV_PT_BROKEN       0x00000020u /* pt_mode settable only with CONFIG_BROKEN (6.12+, stable backports) */
+#define KVM_PV_PT_OLD          0x00000040u /* PT check also needs exit CLEAR_RTIT_CTL (5.0-5.19) */
+#define KVM_PV_NX_CHECK        0x00000080u /* ept off needs NX, else -EOPNOTSUPP (5.14+) */
+#define KVM_PV_VNMI_NMI_WINDOW 0x00000100u /* vnmi also needs NMI-window exiting (6.1+) */
+#define KVM_PV_NESTED_OFF      0x00000200u /* nested defaults to 0 (4.19) */
+#define KVM_PV_SETUP_IN_INIT   0x00000400u /* setup_vmcs_config runs in vmx_init (6.18+) */
+#define KVM_PV_NESTED_OLD      0x00000800u /* nested MSRs from the raw MSRs, old masks (<= 5.12) */
+#define KVM_PV_NESTED_SIPI     0x00001000u /* wait-for-SIPI offered to L1 */
+#define KVM_PV_NESTED_ERRCODE  0x00002000u /* BASIC bit 56 passed to L1 (6.18+) */
+#define KVM_PV_VMCS_ENUM_TSC   0x00004000u /* VMCS_ENUM 0x32 only with TSC scaling, else 0x2e (7.0+) */
+#define KVM_PV_VMCS_ENUM_32    0x00008000u /* VMCS_ENUM always 0x32; neither flag: 0x2e */
+#define KVM_PV_GUEST_CET       0x00010000u /* CET state controls exist for guests and L1 (6.18+) */
+#define KVM_PV_SGX_RULE        0x00020000u /* sgx forced off without ENCLS exiting (6.1+, stable backports) */
+#define KVM_PV_PT_PMU          0x00040000u /* pt_mode needs kvm.enable_pmu (6.0+) */
+#define KVM_PV_TIMER_RULE      0x00080000u /* preemption_timer forced off without the pin bit / too fast a TSC (5.3+) */
+#define KVM_PV_SHADOW_ALWAYS   0x00100000u /* enable_shadow_vmcs ruled even with nested=0 (4.19-4.20) */
+#define KVM_PV_SMALLER_MAXPHYADDR 0x00200000u /* allow_smaller_maxphyaddr exists, 1 when ept ends up 0 (5.9+) */
+#define KVM_PV_DUMP_INVALID    0x00400000u /* dump_invalid_vmcs exists (5.1+) */
+#define KVM_PV_EARLY_CHECK     0x00800000u /* nested_early_check exists (4.20-6.18) */
+#define KVM_PV_MISSED_CC       0x01000000u /* warn_on_missed_cc exists (6.19+) */
+#define KVM_PV_DEV_POSTED      0x02000000u /* enable_device_posted_irqs exists (6.16+) */
+#define KVM_PV_TDX             0x04000000u /* tdx exists (6.16+) */
+#define KVM_PV_MEDIATED_PMU    0x08000000u /* enable_mediated_pmu exists (7.0+) */
+#define KVM_PV_EOIVC           0x10000000u /* error_on_inconsistent_vmcs_config exists (6.0+) */
+#define KVM_PV_ALL             0x00000000u /* (for kvm_param_info.exists) every release */
 uint32_t kvm_post_flags(const struct kvm_policy *p);
 
 /* Status name: "ok", "eio", "eopnotsupp", "einval". */

@@ -3,7 +3,7 @@
  * The engine that runs a KVM policy (kvm_intel's setup_vmcs_config) over a
  * capability snapshot.  Each step is a named rule; a rule that changes
  * anything leaves an event, so every bit of the outcome has a reason.
- * Facts: ../shared/reference/kvm-setup.md §1.2-§1.7, §2.2, §7.
+ * Facts: docs/kernel-versions.md.
  */
 #include <vmxcfg/kvm.h>
 
@@ -250,7 +250,7 @@ static void step_caps(struct run *st)
 		r->vpid = (uint32_t)(cap >> 32);
 	}
 	bool ept = (st->c.secondary & VMX_B32(SECONDARY, EPT)) != 0;
-	if (ept && has(st, KVM_PF_OLD_EPT_CAP))
+	if (ept && has(st, KVM_PF_EPT_DROPS_CR3))
 		clear32(st, KVM_R_EPT_DROPS_CR3_EXITS, VMX_CLASS_PRIMARY, &st->c.primary,
 			VMX_B32(PRIMARY, CR3_LOAD_EXITING) | VMX_B32(PRIMARY, CR3_STORE_EXITING) |
 				VMX_B32(PRIMARY, INVLPG_EXITING));
@@ -276,10 +276,21 @@ static void step_sgx_tertiary(struct run *st)
 	}
 }
 
-static bool in_list32(uint32_t v, const uint32_t *list, size_t n)
+
+/* Reserved CPUID.1:EAX bits 15:14 and 31:28 are ignored; type and extended family are compared. */
+bool kvm_broken_timer_cpu(const struct kvm_policy *p, const struct vmx_snapshot *s)
 {
-	for (size_t i = 0; i < n; i++)
-		if (list[i] == v)
+	uint32_t sig = vmx_cpuid_signature(s) & ~((0x3u << 14) | (0xfu << 28));
+	for (size_t i = 0; p && i < p->n_broken_timer_sigs; i++)
+		if (p->broken_timer_sigs[i].value == sig && kvm_listed_active(&p->broken_timer_sigs[i], p->rel))
+			return true;
+	return false;
+}
+
+bool kvm_perf_erratum_model(const struct kvm_policy *p, uint32_t model)
+{
+	for (size_t i = 0; p && i < p->n_perf_errata_models; i++)
+		if (p->perf_errata_models[i].value == model && kvm_listed_active(&p->perf_errata_models[i], p->rel))
 			return true;
 	return false;
 }
@@ -295,9 +306,8 @@ static void step_exit_pin(struct run *st)
 	adjust(st, KVM_R_ADJUST_PIN, VMX_CLASS_PIN, st->p->pin_min, st->p->pin_opt, VMX_MSR_PINBASED, &st->c.pin);
 	if (st->failed)
 		return;
-	/* Reserved CPUID.1:EAX bits 15:14 and 31:28 are ignored; type and extended family are compared. */
-	uint32_t sig = vmx_cpuid_signature(st->s) & ~((0x3u << 14) | (0xfu << 28));
-	if (in_list32(sig, st->p->broken_timer_sigs, st->p->n_broken_timer_sigs)) {
+	if (kvm_broken_timer_cpu(st->p, st->s)) {
+		uint32_t sig = vmx_cpuid_signature(st->s) & ~((0x3u << 14) | (0xfu << 28));
 		uint32_t gone = st->c.pin & VMX_B32(PIN, PREEMPTION_TIMER);
 		st->c.pin &= ~VMX_B32(PIN, PREEMPTION_TIMER);
 		event(st, KVM_R_BROKEN_PREEMPTION_TIMER, KVM_EV_CLEARED, VMX_CLASS_PIN, gone, VMX_CLASS_PIN, 0, sig);
@@ -319,6 +329,8 @@ static void step_pairs(struct run *st)
 	bool bad = false;
 	for (size_t i = 0; i < st->p->n_pairs; i++) {
 		const struct kvm_pair *pr = &st->p->pairs[i];
+		if (!kvm_pair_active(pr, st->p->rel))
+			continue;
 		bool e = (st->c.entry & pr->entry) != 0, x = (st->c.exit & pr->exit) != 0;
 		if (e == x)
 			continue;
@@ -350,15 +362,12 @@ static void step_errata(struct run *st)
 	if (!vendor_ok || vmx_cpuid_family(st->s) != 6)
 		return;
 	uint32_t model = vmx_cpuid_model(st->s);
-	for (size_t i = 0; i < st->p->n_perf_errata_models; i++) {
-		if (st->p->perf_errata_models[i] != model)
-			continue;
+	if (kvm_perf_erratum_model(st->p, model)) {
 		uint32_t e = st->c.entry & VMX_B32(ENTRY, LOAD_PERF_GLOBAL_CTRL);
 		uint32_t x = st->c.exit & VMX_B32(EXIT, LOAD_PERF_GLOBAL_CTRL);
 		st->c.entry &= ~VMX_B32(ENTRY, LOAD_PERF_GLOBAL_CTRL);
 		st->c.exit &= ~VMX_B32(EXIT, LOAD_PERF_GLOBAL_CTRL);
 		event(st, KVM_R_PERF_GLOBAL_CTRL_ERRATA, KVM_EV_CLEARED, VMX_CLASS_ENTRY, e, VMX_CLASS_EXIT, x, model);
-		return;
 	}
 }
 

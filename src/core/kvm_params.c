@@ -6,31 +6,50 @@
  */
 #include <vmxcfg/params.h>
 
+#define ALL KVM_PV_ALL
 static const struct kvm_param_info infos[KVM_P_COUNT] = {
-	{ KVM_P_VPID, "vpid", "kvm_intel", KVM_PT_BOOL, "tag TLB entries with a VPID per vCPU" },
-	{ KVM_P_EPT, "ept", "kvm_intel", KVM_PT_BOOL, "use EPT instead of shadow page tables" },
-	{ KVM_P_EPTAD, "eptad", "kvm_intel", KVM_PT_BOOL, "use EPT accessed/dirty flags" },
+	{ KVM_P_VPID, "vpid", "kvm_intel", KVM_PT_BOOL, "tag TLB entries with a VPID per vCPU", ALL },
+	{ KVM_P_EPT, "ept", "kvm_intel", KVM_PT_BOOL, "use EPT instead of shadow page tables", ALL },
+	{ KVM_P_EPTAD, "eptad", "kvm_intel", KVM_PT_BOOL, "use EPT accessed/dirty flags", ALL },
 	{ KVM_P_UNRESTRICTED_GUEST, "unrestricted_guest", "kvm_intel", KVM_PT_BOOL,
-	  "run real-mode and unpaged guest code directly" },
-	{ KVM_P_FLEXPRIORITY, "flexpriority", "kvm_intel", KVM_PT_BOOL, "TPR shadow with APIC-access virtualization" },
-	{ KVM_P_VNMI, "vnmi", "kvm_intel", KVM_PT_BOOL, "virtual NMIs" },
+	  "run real-mode and unpaged guest code directly", ALL },
+	{ KVM_P_FLEXPRIORITY, "flexpriority", "kvm_intel", KVM_PT_BOOL, "TPR shadow with APIC-access virtualization",
+	  ALL },
+	{ KVM_P_VNMI, "vnmi", "kvm_intel", KVM_PT_BOOL, "virtual NMIs", ALL },
 	{ KVM_P_ENABLE_APICV, "enable_apicv", "kvm_intel", KVM_PT_BOOL,
-	  "APIC virtualization: APIC-register virtualization, virtual-interrupt delivery, posted interrupts" },
-	{ KVM_P_ENABLE_IPIV, "enable_ipiv", "kvm_intel", KVM_PT_BOOL, "IPI virtualization" },
-	{ KVM_P_PML, "pml", "kvm_intel", KVM_PT_BOOL, "page-modification logging for dirty tracking" },
+	  "APIC virtualization: APIC-register virtualization, virtual-interrupt delivery, posted interrupts", ALL },
+	{ KVM_P_ENABLE_IPIV, "enable_ipiv", "kvm_intel", KVM_PT_BOOL, "IPI virtualization", KVM_PV_IPIV },
+	{ KVM_P_PML, "pml", "kvm_intel", KVM_PT_BOOL, "page-modification logging for dirty tracking", ALL },
 	{ KVM_P_PREEMPTION_TIMER, "preemption_timer", "kvm_intel", KVM_PT_BOOL,
-	  "VMX-preemption timer for the guest's LAPIC timer" },
-	{ KVM_P_PLE_GAP, "ple_gap", "kvm_intel", KVM_PT_UINT, "PAUSE-loop exiting gap (0 disables PLE)" },
-	{ KVM_P_PLE_WINDOW, "ple_window", "kvm_intel", KVM_PT_UINT, "PAUSE-loop exiting window" },
-	{ KVM_P_PT_MODE, "pt_mode", "kvm_intel", KVM_PT_INT, "Intel PT mode: 0 system, 1 host-guest" },
-	{ KVM_P_SGX, "sgx", "kvm_intel", KVM_PT_BOOL, "SGX for guests (ENCLS exiting)" },
-	{ KVM_P_NESTED, "nested", "kvm_intel", KVM_PT_BOOL, "offer VMX to guests (nested virtualization)" },
+	  "VMX-preemption timer for the guest's LAPIC timer", ALL },
+	{ KVM_P_PLE_GAP, "ple_gap", "kvm_intel", KVM_PT_UINT, "PAUSE-loop exiting gap (0 disables PLE)", ALL },
+	{ KVM_P_PLE_WINDOW, "ple_window", "kvm_intel", KVM_PT_UINT, "PAUSE-loop exiting window", ALL },
+	{ KVM_P_PT_MODE, "pt_mode", "kvm_intel", KVM_PT_INT, "Intel PT mode: 0 system, 1 host-guest", KVM_PV_PT_MODE },
+	{ KVM_P_SGX, "sgx", "kvm_intel", KVM_PT_BOOL, "SGX for guests (ENCLS exiting)", KVM_PV_SGX },
+	{ KVM_P_NESTED, "nested", "kvm_intel", KVM_PT_BOOL, "offer VMX to guests (nested virtualization)", ALL },
 	{ KVM_P_ENABLE_SHADOW_VMCS, "enable_shadow_vmcs", "kvm_intel", KVM_PT_BOOL,
-	  "VMCS shadowing for L1's VMREAD/VMWRITE" },
-	{ KVM_P_CET, "cet", "kvm_intel", KVM_PT_BOOL, "CET (shadow stacks, IBT) for guests" },
+	  "VMCS shadowing for L1's VMREAD/VMWRITE", ALL },
+	{ KVM_P_CET, "cet", "kvm_intel", KVM_PT_BOOL, "CET (shadow stacks, IBT) for guests", KVM_PV_CET },
 	{ KVM_P_ERROR_ON_INCONSISTENT, "error_on_inconsistent_vmcs_config", "kvm_intel", KVM_PT_BOOL,
-	  "fail the load (-EIO) on inconsistent capability MSRs instead of warning" },
-	{ KVM_P_ENABLE_PMU, "enable_pmu", "kvm", KVM_PT_BOOL, "virtual PMU (kvm.ko); Intel PT for guests needs it" },
+	  "fail the load (-EIO) on inconsistent capability MSRs instead of warning", KVM_PV_EOIVC },
+	{ KVM_P_ENABLE_PMU, "enable_pmu", "kvm", KVM_PT_BOOL, "virtual PMU (kvm.ko); Intel PT for guests needs it",
+	  KVM_PV_PMU },
+	{ KVM_P_ALLOW_SMALLER_MAXPHYADDR, "allow_smaller_maxphyaddr", "kvm_intel", KVM_PT_BOOL,
+	  "allow guests a smaller MAXPHYADDR than the host's (set by the kernel when ept is off)",
+	  KVM_PV_SMALLER_MAXPHYADDR },
+	{ KVM_P_DUMP_INVALID_VMCS, "dump_invalid_vmcs", "kvm_intel", KVM_PT_BOOL,
+	  "print the VMCS when VM entry fails (no CPU rule)", KVM_PV_DUMP_INVALID },
+	{ KVM_P_NESTED_EARLY_CHECK, "nested_early_check", "kvm_intel", KVM_PT_BOOL,
+	  "check L2's VMCS on hardware before entry (no CPU rule)", KVM_PV_EARLY_CHECK },
+	{ KVM_P_WARN_ON_MISSED_CC, "warn_on_missed_cc", "kvm_intel", KVM_PT_BOOL,
+	  "warn when hardware catches a nested consistency check KVM missed (no CPU rule)", KVM_PV_MISSED_CC },
+	{ KVM_P_ENABLE_DEVICE_POSTED_IRQS, "enable_device_posted_irqs", "kvm", KVM_PT_BOOL,
+	  "post device interrupts to vCPUs through the IOMMU (needs enable_apicv and VT-d posted interrupts)",
+	  KVM_PV_DEV_POSTED },
+	{ KVM_P_TDX, "tdx", "kvm_intel", KVM_PT_BOOL, "TDX trust domains (needs a TDX module)", KVM_PV_TDX },
+	{ KVM_P_ENABLE_MEDIATED_PMU, "enable_mediated_pmu", "kvm", KVM_PT_BOOL,
+	  "mediated (pass-through) vPMU (needs kvm.enable_pmu, PMU version 4, full-width counter writes)",
+	  KVM_PV_MEDIATED_PMU },
 };
 
 const struct kvm_param_info *kvm_param_get(enum kvm_param id)
@@ -55,71 +74,33 @@ int kvm_param_by_name(const char *name, size_t len)
 	return -1;
 }
 
-/* Per-version facts of hardware_setup and the nested MSRs. */
-struct post_ver {
-	const char *version;
-	uint32_t flags;
-};
-#define PV_61 (KVM_PV_IPIV | KVM_PV_SGX | KVM_PV_PMU | KVM_PV_PT_MODE | KVM_PV_PT_BROKEN | KVM_PV_NX_CHECK | \
-	       KVM_PV_VNMI_NMI_WINDOW | KVM_PV_NESTED_SIPI)
-static const struct post_ver post_vers[] = {
-	{ "7.1", PV_61 | KVM_PV_CET | KVM_PV_SETUP_IN_INIT | KVM_PV_NESTED_ERRCODE | KVM_PV_VMCS_ENUM_TSC |
-			 KVM_PV_GUEST_CET },
-	{ "7.0", PV_61 | KVM_PV_SETUP_IN_INIT | KVM_PV_NESTED_ERRCODE | KVM_PV_VMCS_ENUM_TSC | KVM_PV_GUEST_CET },
-	{ "6.19", PV_61 | KVM_PV_SETUP_IN_INIT | KVM_PV_NESTED_ERRCODE | KVM_PV_VMCS_ENUM_32 | KVM_PV_GUEST_CET },
-	{ "6.16", PV_61 | KVM_PV_VMCS_ENUM_32 },
-	{ "6.6", PV_61 | KVM_PV_VMCS_ENUM_32 },
-	{ "6.1", PV_61 | KVM_PV_VMCS_ENUM_32 },
-	{ "5.10", KVM_PV_PT_MODE | KVM_PV_PT_OLD | KVM_PV_NESTED_OLD },
-	{ "5.4", KVM_PV_PT_MODE | KVM_PV_PT_OLD | KVM_PV_NESTED_OLD },
-	{ "4.19", KVM_PV_NESTED_OFF | KVM_PV_NESTED_OLD },
-};
-
 uint32_t kvm_post_flags(const struct kvm_policy *p)
 {
-	if (!p)
-		return 0;
-	for (size_t i = 0; i < sizeof(post_vers) / sizeof(post_vers[0]); i++)
-		if (vmx_streq(post_vers[i].version, p->version))
-			return post_vers[i].flags;
-	return 0;
+	return p ? p->post_flags : 0;
 }
 
 bool kvm_param_present(const struct kvm_policy *p, enum kvm_param id, const char **why)
 {
-	uint32_t f = kvm_post_flags(p);
-	const char *w = (const char *)0;
-	switch (id) {
-	case KVM_P_ENABLE_IPIV:
-		if (!(f & KVM_PV_IPIV))
-			w = "enable_ipiv (IPI virtualization) exists from 6.1 on";
-		break;
-	case KVM_P_SGX:
-		if (!(f & KVM_PV_SGX))
-			w = "sgx (SGX for guests) exists in the kernels read from 6.1 on";
-		break;
-	case KVM_P_CET:
-		if (!(f & KVM_PV_CET))
-			w = "cet exists only in 7.1 among the versions read";
-		break;
-	case KVM_P_ENABLE_PMU:
-		if (!(f & KVM_PV_PMU))
-			w = "kvm.enable_pmu exists from 6.1 on among the versions read (5.17+)";
-		break;
-	case KVM_P_PT_MODE:
-		if (!(f & KVM_PV_PT_MODE))
-			w = "pt_mode (Intel PT virtualization) exists from 5.4 on among the versions read";
-		break;
-	case KVM_P_ERROR_ON_INCONSISTENT:
-		if (!p || !(p->flags & KVM_PF_ERROR_ON_INCONSISTENT))
-			w = "error_on_inconsistent_vmcs_config exists from 6.1 on";
-		break;
-	default:
-		break;
-	}
+	bool ok = (unsigned)id < KVM_P_COUNT && p && (!infos[id].exists || (p->post_flags & infos[id].exists));
 	if (why)
-		*why = w;
-	return w == (const char *)0 && (unsigned)id < KVM_P_COUNT;
+		*why = ok ? (const char *)0 : "not a parameter of this release";
+	return ok;
+}
+
+bool kvm_param_releases(enum kvm_param id, unsigned *first, unsigned *last)
+{
+	bool any = false;
+	for (size_t i = 0; i < kvm_policy_count(); i++) {
+		const struct kvm_policy *p = kvm_policy_at(i);
+		if (!kvm_param_present(p, id, (const char **)0))
+			continue;
+		if (!any || p->rel < *first)
+			*first = p->rel;
+		if (!any || p->rel > *last)
+			*last = p->rel;
+		any = true;
+	}
+	return any;
 }
 
 int64_t kvm_param_default(const struct kvm_policy *p, enum kvm_param id)
@@ -130,6 +111,12 @@ int64_t kvm_param_default(const struct kvm_policy *p, enum kvm_param id)
 	case KVM_P_PLE_WINDOW:
 		return 4096;
 	case KVM_P_PT_MODE:
+	case KVM_P_ALLOW_SMALLER_MAXPHYADDR:
+	case KVM_P_DUMP_INVALID_VMCS:
+	case KVM_P_NESTED_EARLY_CHECK:
+	case KVM_P_WARN_ON_MISSED_CC:
+	case KVM_P_TDX:
+	case KVM_P_ENABLE_MEDIATED_PMU:
 		return 0;
 	case KVM_P_NESTED:
 		return (kvm_post_flags(p) & KVM_PV_NESTED_OFF) ? 0 : 1;
@@ -228,13 +215,15 @@ void kvm_params_input_init(struct kvm_params_input *in, const struct kvm_policy 
 	in->host_cet = false;
 	in->kernel_32bit = false;
 	in->prove_ve = false;
+	in->sublevel = -1;
 }
 
 int kvm_params_set(struct kvm_params_input *in, const struct kvm_policy *p, enum kvm_param id, int64_t v)
 {
 	if (!in || (unsigned)id >= KVM_P_COUNT || !kvm_param_present(p, id, (const char **)0))
 		return VMX_ERR_INVALID;
-	if (id == KVM_P_PT_MODE && (kvm_post_flags(p) & KVM_PV_PT_BROKEN) && !in->config_broken)
+	if (id == KVM_P_PT_MODE && (kvm_post_flags_at(p, in->sublevel, (uint32_t *)0) & KVM_PV_PT_BROKEN) &&
+	    !in->config_broken)
 		return VMX_ERR_INVALID;
 	in->value[id] = v;
 	in->given |= 1u << id;
@@ -484,6 +473,12 @@ static void p_timer(struct ev *e)
 		v->note = "32-bit kernels do not use the VMX-preemption timer";
 		return;
 	}
+	if (!(e->f & KVM_PV_TIMER_RULE)) {
+		v->why = KVM_WHY_NO_RULE;
+		v->note = "before 5.3 the kernel never changes preemption_timer: without the pin control (or with a "
+			  "fast TSC) the timer simply goes unused";
+		return;
+	}
 	need(v, VMX_CLASS_PIN, e->c->pin, PIN(PREEMPTION_TIMER));
 	finish_cpu(v);
 	if (v->n_lack)
@@ -521,7 +516,7 @@ static void p_pt_mode(struct ev *e)
 		return;
 	if (depends(v, e, KVM_P_EPT))
 		return;
-	if (!old && (e->f & KVM_PV_PMU) && depends(v, e, KVM_P_ENABLE_PMU))
+	if ((e->f & KVM_PV_PT_PMU) && depends(v, e, KVM_P_ENABLE_PMU))
 		return;
 	need(v, VMX_CLASS_MISC, vmx_snapshot_msr(e->s, VMX_MSR_MISC), MSC(PT_IN_VMX));
 	need(v, VMX_CLASS_SECONDARY, e->c->secondary, SEC(PT_USE_GPA));
@@ -538,7 +533,7 @@ static void p_shadow_vmcs(struct ev *e)
 		   "nested=1 (only evaluated then), secondary control 'VMCS shadowing' and IA32_VMX_MISC bit 29 "
 		   "(VMWRITE to any field)"))
 		return;
-	if (!on(e, KVM_P_NESTED)) {
+	if (!on(e, KVM_P_NESTED) && !(e->f & KVM_PV_SHADOW_ALWAYS)) {
 		v->why = KVM_WHY_NOT_EVALUATED;
 		v->note = "nested=0: nested setup does not run, the parameter keeps its value and has no effect";
 		return;
@@ -546,6 +541,64 @@ static void p_shadow_vmcs(struct ev *e)
 	need(v, VMX_CLASS_SECONDARY, e->c->secondary, SEC(SHADOW_VMCS));
 	need(v, VMX_CLASS_MISC, vmx_snapshot_msr(e->s, VMX_MSR_MISC), MSC(VMWRITE_ANY));
 	finish_cpu(v);
+}
+
+static void p_sgx(struct ev *e)
+{
+	struct kvm_param_value *v = &e->o->p[KVM_P_SGX];
+	if (!(e->f & KVM_PV_SGX_RULE)) {
+		if (v->present && begin(e, KVM_P_SGX, (const char *)0)) {
+			v->why = KVM_WHY_NO_RULE;
+			v->note = "this release keeps sgx=1 without ENCLS exiting (the rule came with 6.1 and the 5.15.y/6.0.y "
+				  "stable backports)";
+		}
+		return;
+	}
+	p_simple_sec(e, KVM_P_SGX, "secondary control 'enable ENCLS exiting' (kept only when CPUID enumerates SGX)",
+		     SEC(ENCLS_EXITING), -1);
+}
+
+/* Parameters decided by the host beyond the VMX capability MSRs: known off when what they need is off. */
+static void p_host(struct ev *e, enum kvm_param id, const char *needs, const enum kvm_param *deps, size_t n_deps,
+		   const char *note)
+{
+	struct kvm_param_value *v = &e->o->p[id];
+	if (!begin(e, id, needs))
+		return;
+	for (size_t i = 0; i < n_deps; i++)
+		if (depends(v, e, deps[i]))
+			return;
+	v->why = KVM_WHY_HOST;
+	v->note = note;
+}
+
+static void p_after_setup(struct ev *e)
+{
+	static const enum kvm_param posted_deps[] = { KVM_P_ENABLE_APICV };
+	static const enum kvm_param tdx_deps[] = { KVM_P_EPT, KVM_P_EPTAD, KVM_P_ENABLE_APICV };
+	static const enum kvm_param mpmu_deps[] = { KVM_P_ENABLE_PMU };
+	p_host(e, KVM_P_ENABLE_DEVICE_POSTED_IRQS, "enable_apicv=1 and an IOMMU with posted interrupts (VT-d PI)",
+	       posted_deps, 1, "kept only if the IOMMU's interrupt remapping offers posted interrupts: not in the VMX "
+			       "capabilities");
+	p_host(e, KVM_P_TDX, "ept, eptad, enable_apicv, a TDX module and TDX private KeyIDs", tdx_deps, 3,
+	       "needs a loaded TDX module, TDX KeyIDs and kvm.enable_virt_at_load=1: not in the VMX capabilities");
+	struct kvm_param_value *m = &e->o->p[KVM_P_ENABLE_MEDIATED_PMU];
+	if (begin(e, KVM_P_ENABLE_MEDIATED_PMU, "kvm.enable_pmu, VM-entry and VM-exit 'load IA32_PERF_GLOBAL_CTRL', "
+						"PMU version 4 and full-width counter writes")) {
+		need(m, VMX_CLASS_ENTRY, e->c->entry, ENT(LOAD_PERF_GLOBAL_CTRL));
+		need(m, VMX_CLASS_EXIT, e->c->exit, EXI(LOAD_PERF_GLOBAL_CTRL));
+		finish_cpu(m);
+		if (!m->n_lack)
+			p_host(e, KVM_P_ENABLE_MEDIATED_PMU, m->needs, mpmu_deps, 1,
+			       "also needs a perf with mediated-PMU support, PMU version 4 and IA32_PERF_CAPABILITIES bit 13");
+	}
+	/* vmx_init (hardware_setup from 6.18): shadow paging lets guests use a smaller MAXPHYADDR. */
+	struct kvm_param_value *a = &e->o->p[KVM_P_ALLOW_SMALLER_MAXPHYADDR];
+	if (a->present && !on(e, KVM_P_EPT) && a->value == 0) {
+		a->value = 1;
+		a->why = KVM_WHY_KERNEL_SET;
+		a->note = "set to 1 by the kernel because ept is 0 (shadow paging handles any guest MAXPHYADDR)";
+	}
 }
 
 static void p_cet(struct ev *e)
@@ -576,8 +629,9 @@ int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in
 {
 	if (!p || !in || !in->snap || !o)
 		return VMX_ERR_INVALID;
-	struct ev e = { in, in->snap, o, &o->setup.cfg, kvm_post_flags(p) };
+	struct ev e = { in, in->snap, o, &o->setup.cfg, kvm_post_flags_at(p, in->sublevel, &o->flags_uncertain) };
 	o->policy = p;
+	o->flags = e.f;
 	o->status = KVM_POST_OK;
 	o->failed_in = (const char *)0;
 	o->fail_reason = (const char *)0;
@@ -612,6 +666,8 @@ int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in
 
 	bool done[KVM_P_COUNT] = { false };
 	done[KVM_P_ERROR_ON_INCONSISTENT] = done[KVM_P_ENABLE_PMU] = done[KVM_P_NESTED] = true;
+	/* No CPU rule touches these. */
+	done[KVM_P_DUMP_INVALID_VMCS] = done[KVM_P_NESTED_EARLY_CHECK] = done[KVM_P_WARN_ON_MISSED_CC] = true;
 	if (o->setup.status != KVM_STATUS_OK) {
 		o->status = KVM_POST_EIO;
 		o->failed_in = (e.f & KVM_PV_SETUP_IN_INIT) ? "vmx_init" : "hardware_setup";
@@ -640,8 +696,7 @@ int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in
 		     SEC(UNRESTRICTED_GUEST), KVM_P_EPT);
 	p_flexpriority(&e);
 	p_vnmi(&e);
-	p_simple_sec(&e, KVM_P_SGX, "secondary control 'enable ENCLS exiting' (kept only when CPUID enumerates SGX)",
-		     SEC(ENCLS_EXITING), -1);
+	p_sgx(&e);
 	p_ple(&e, KVM_P_PLE_GAP);
 	p_ple(&e, KVM_P_PLE_WINDOW);
 	p_apicv(&e);
@@ -659,6 +714,7 @@ int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in
 		return VMX_OK;
 	}
 	p_shadow_vmcs(&e);
+	p_after_setup(&e);
 	/* Guest CET (vmx_set_cpu_caps): SHSTK/IBT survive only with load-CET, unrestricted guest, BASIC bit 56. */
 	if ((e.f & KVM_PV_GUEST_CET) && in->host_cet) {
 		bool cet_param = !o->p[KVM_P_CET].present || on(&e, KVM_P_CET);

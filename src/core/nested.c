@@ -60,7 +60,7 @@ int kvm_nested_msrs(const struct kvm_post *post, const struct vmx_snapshot *l0, 
 	n->none = KVM_NESTED_YES;
 	n->valid = true;
 
-	const uint32_t f = kvm_post_flags(post->policy);
+	const uint32_t f = post->flags;
 	const bool old = (f & KVM_PV_NESTED_OLD) != 0;
 	const struct vmcs_config *c = &post->setup.cfg;
 	const bool x86_64 = true; /* the post-setup input of 32-bit kernels is not modeled for L1 */

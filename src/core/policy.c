@@ -48,7 +48,7 @@ static bool true_usable(const struct vmx_snapshot *s)
 
 bool vmx_policy_cpu_pred(const struct vmx_snapshot *s, unsigned pred)
 {
-	/* The errata lists are facts kept with the newest KVM policy (kvm-setup.md §1.4 step 17, §1.6). */
+	/* The errata lists are facts kept with the newest KVM policy (docs/kernel-versions.md). */
 	const struct kvm_policy *k = kvm_policy_at(0);
 	switch (pred) {
 	case VMX_CPU_SGX:
@@ -57,20 +57,10 @@ bool vmx_policy_cpu_pred(const struct vmx_snapshot *s, unsigned pred)
 		return (vmx_snapshot_cpuid_reg(s, 0x80000001u, 0, 3) >> 20) & 1u;
 	case VMX_CPU_INTEL:
 		return vmx_cpuid_is_intel(s);
-	case VMX_CPU_BROKEN_TIMER: {
-		uint32_t sig = vmx_cpuid_signature(s) & ~((0x3u << 14) | (0xfu << 28));
-		for (size_t i = 0; k && i < k->n_broken_timer_sigs; i++)
-			if (k->broken_timer_sigs[i] == sig)
-				return true;
-		return false;
-	}
+	case VMX_CPU_BROKEN_TIMER:
+		return kvm_broken_timer_cpu(k, s);
 	case VMX_CPU_PERF_GLOBAL_ERRATUM:
-		if (!vmx_cpuid_is_intel(s) || vmx_cpuid_family(s) != 6)
-			return false;
-		for (size_t i = 0; k && i < k->n_perf_errata_models; i++)
-			if (k->perf_errata_models[i] == vmx_cpuid_model(s))
-				return true;
-		return false;
+		return vmx_cpuid_is_intel(s) && vmx_cpuid_family(s) == 6 && kvm_perf_erratum_model(k, vmx_cpuid_model(s));
 	case VMX_CPU_VMCS_FITS_PAGE:
 		return vmx_basic_vmcs_size(vmx_snapshot_msr(s, VMX_MSR_BASIC)) <= 4096u;
 	case VMX_CPU_VMCS_WB:

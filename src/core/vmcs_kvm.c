@@ -11,6 +11,7 @@
 #include "vmxcfg/vmcs.h"
 
 #include "vmxcfg/bits.h"
+#include "vmxcfg/params.h"
 
 #define PIN_(x) VMX_B32(PIN, x)
 #define PRI_(x) VMX_B32(PRIMARY, x)
@@ -23,7 +24,7 @@ void vmcs_kvm_params_from(const struct kvm_result *kr, const struct vmx_snapshot
 {
 	const struct vmcs_config *c = &kr->cfg;
 	uint32_t flags = kr->policy ? kr->policy->flags : 0;
-	bool old = (flags & KVM_PF_OLD_EPT_CAP) != 0; /* <= 5.10 */
+	bool vnmi_win = kr->policy && (kr->policy->post_flags & KVM_PV_VNMI_NMI_WINDOW); /* 6.1+ */
 	uint64_t ept = kr->ept, vpid = kr->vpid;
 	unsigned rate = (unsigned)(vmx_snapshot_msr(snap, VMX_MSR_MISC) & 0x1fu); /* 5.10 does not keep misc in vmcs_config */
 	uint64_t tsc_hz = 3000000ull * 1000ull;
@@ -32,12 +33,14 @@ void vmcs_kvm_params_from(const struct kvm_result *kr, const struct vmx_snapshot
 	p->ept = (c->secondary & SEC_(EPT)) && (ept & (1u << 6)) && (ept & (1u << 14)) && (ept & (1u << 26));
 	p->unrestricted_guest = p->ept && (c->secondary & SEC_(UNRESTRICTED_GUEST));
 	p->flexpriority = (c->primary & PRI_(TPR_SHADOW)) && (c->secondary & SEC_(VIRT_APIC_ACCESSES));
-	p->vnmi = (c->pin & PIN_(VIRTUAL_NMIS)) && (old || (c->primary & PRI_(NMI_WINDOW_EXITING)));
+	p->vnmi = (c->pin & PIN_(VIRTUAL_NMIS)) && (!vnmi_win || (c->primary & PRI_(NMI_WINDOW_EXITING)));
 	p->enable_apicv = (c->secondary & SEC_(APIC_REGISTER_VIRT)) && (c->secondary & SEC_(VIRT_INTR_DELIVERY)) &&
 			  (c->pin & PIN_(POSTED_INTR));
 	p->enable_ipiv = (flags & KVM_PF_TERTIARY) && p->enable_apicv && (c->tertiary & TER_(IPI_VIRT));
 	p->pml = p->ept && (ept & (1u << 21)) && (c->secondary & SEC_(PML));
-	p->preemption_timer = (c->pin & PIN_(PREEMPTION_TIMER)) && (tsc_hz >> rate) <= 0xffffffffull / 10u;
+	/* Before 5.3 no TSC-rate test: the timer is used whenever the pin control was granted. */
+	bool rate_rule = kr->policy && (kr->policy->post_flags & KVM_PV_TIMER_RULE);
+	p->preemption_timer = (c->pin & PIN_(PREEMPTION_TIMER)) && (!rate_rule || (tsc_hz >> rate) <= 0xffffffffull / 10u);
 	p->cet = (c->entry & ENT_(LOAD_CET_STATE)) != 0;
 	p->pt_mode_system = true;
 	p->ple = (c->secondary & SEC_(PAUSE_LOOP_EXITING)) != 0;
