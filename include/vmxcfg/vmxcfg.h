@@ -11,5 +11,6 @@
 #include "params.h"
 #include "nested.h"
 #include "policy.h"
+#include "release.h"
 
 #endif
