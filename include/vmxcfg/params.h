@@ -198,7 +198,7 @@ int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in
 #define KVM_PV_VNMI_NMI_WINDOW 0x00000100u /* vnmi also needs NMI-window exiting (6.1+) */
 #define KVM_PV_NESTED_OFF      0x00000200u /* nested defaults to 0 (4.19) */
 #define KVM_PV_SETUP_IN_INIT   0x00000400u /* setup_vmcs_config runs in vmx_init (6.18+) */
-#define KVM_PV_NESTED_OLD      0x00000800u /* nested MSRs from the raw MSRs, old masks (<= 5.12) */
+#define KVM_PV_NESTED_OLD      0x00000800u /* nested MSRs from the raw MSRs and host MISC (<= 6.0) */
 #define KVM_PV_NESTED_SIPI     0x00001000u /* wait-for-SIPI offered to L1 */
 #define KVM_PV_NESTED_ERRCODE  0x00002000u /* BASIC bit 56 passed to L1 (6.18+) */
 #define KVM_PV_VMCS_ENUM_TSC   0x00004000u /* VMCS_ENUM 0x32 only with TSC scaling, else 0x2e (7.0+) */
@@ -216,6 +216,7 @@ int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in
 #define KVM_PV_TDX             0x04000000u /* tdx exists (6.16+) */
 #define KVM_PV_MEDIATED_PMU    0x08000000u /* enable_mediated_pmu exists (7.0+) */
 #define KVM_PV_EOIVC           0x10000000u /* error_on_inconsistent_vmcs_config exists (6.0+) */
+#define KVM_PV_NESTED_SEC_EXTRA 0x20000000u /* L1 gets TSC scaling, user wait/pause, ENCLS, CR4.UMIP (5.13+) */
 #define KVM_PV_ALL             0x00000000u /* (for kvm_param_info.exists) every release */
 uint32_t kvm_post_flags(const struct kvm_policy *p);
 

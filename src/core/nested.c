@@ -62,6 +62,7 @@ int kvm_nested_msrs(const struct kvm_post *post, const struct vmx_snapshot *l0, 
 
 	const uint32_t f = post->flags;
 	const bool old = (f & KVM_PV_NESTED_OLD) != 0;
+	const bool sec_extra = (f & KVM_PV_NESTED_SEC_EXTRA) != 0;
 	const struct vmcs_config *c = &post->setup.cfg;
 	const bool x86_64 = true; /* the post-setup input of 32-bit kernels is not modeled for L1 */
 	const bool ept = post->p[KVM_P_EPT].value != 0, eptad = post->p[KVM_P_EPTAD].value != 0;
@@ -134,7 +135,9 @@ int kvm_nested_msrs(const struct kvm_post *post, const struct vmx_snapshot *l0, 
 			    SEC(APIC_REGISTER_VIRT) | SEC(VIRT_INTR_DELIVERY) | SEC(RDRAND_EXITING) | SEC(INVPCID) |
 			    SEC(RDSEED_EXITING) | SEC(XSAVES);
 	if (!old)
-		sec_mask |= SEC(VMFUNC) | SEC(TSC_SCALING) | SEC(USR_WAIT_PAUSE);
+		sec_mask |= SEC(VMFUNC);
+	if (sec_extra)
+		sec_mask |= SEC(TSC_SCALING) | SEC(USR_WAIT_PAUSE);
 	uint32_t sec_hi = (src_sec & sec_mask) | SEC(SHADOW_VMCS); /* VMCS shadowing is emulated */
 	uint64_t vmfunc = 0;
 	if (c->secondary & SEC(VMFUNC)) {
@@ -164,7 +167,7 @@ int kvm_nested_msrs(const struct kvm_post *post, const struct vmx_snapshot *l0, 
 		sec_hi |= SEC(UNRESTRICTED_GUEST);
 	if (flexprio)
 		sec_hi |= SEC(VIRT_APIC_ACCESSES);
-	if (sgx && !old)
+	if (sgx && sec_extra)
 		sec_hi |= SEC(ENCLS_EXITING);
 
 	/* MISC: store-LMA from the host, VMWRITE to any field, rate 5, HLT (and wait-for-SIPI, 6.1+). */
@@ -180,7 +183,7 @@ int kvm_nested_msrs(const struct kvm_post *post, const struct vmx_snapshot *l0, 
 		basic |= host_basic & VMX_B(BASIC, NO_HW_ERRCODE_CC);
 
 	uint64_t cr4_fixed1 = vmx_snapshot_msr(l0, VMX_MSR_CR4_FIXED1);
-	if (!old && (c->secondary & SEC(DESC_EXITING)))
+	if (sec_extra && (c->secondary & SEC(DESC_EXITING)))
 		cr4_fixed1 |= CR4_UMIP; /* UMIP emulated with descriptor-table exiting */
 
 	uint64_t vmcs_enum = 0x17u << 1;
