@@ -165,11 +165,11 @@ struct kvm_policy {
 /* Known releases (every mainline release 4.19 ... 7.1), newest first. */
 size_t kvm_policy_count(void);
 const struct kvm_policy *kvm_policy_at(size_t i);
-/* By exact version string ("7.1", "5.10"); NULL if unknown.  User input goes through kvm_kernel_resolve(). */
+/* By exact version string ("7.1", "5.10"); NULL if unknown.  User input goes through kvm_release_resolve(). */
 const struct kvm_policy *kvm_policy_find(const char *version);
 /* By release number (KVM_REL(5, 15)); NULL if not modelled. */
 const struct kvm_policy *kvm_policy_by_rel(unsigned rel);
-/* Do two releases run setup_vmcs_config identically (same masks, flags and lists)? */
+/* Do two releases run setup_vmcs_config to the same outcome on every CPU (same masks, steps and lists)? */
 bool kvm_policy_same_setup(const struct kvm_policy *a, const struct kvm_policy *b);
 
 struct kvm_input {

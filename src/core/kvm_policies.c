@@ -320,7 +320,9 @@ bool kvm_policy_same_setup(const struct kvm_policy *a, const struct kvm_policy *
 {
 	if (!a || !b)
 		return false;
-	if (a->flags != b->flags || a->primary_min != b->primary_min || a->primary_opt != b->primary_opt ||
+	/* Where the pair loop stops changes the warnings, never the outcome. */
+	const uint32_t neutral = KVM_PF_PAIRS_STOP_FIRST;
+	if ((a->flags & ~neutral) != (b->flags & ~neutral) || a->primary_min != b->primary_min || a->primary_opt != b->primary_opt ||
 	    a->secondary_opt != b->secondary_opt || a->tertiary_opt != b->tertiary_opt || a->pin_min != b->pin_min ||
 	    a->pin_opt != b->pin_opt || a->exit_min != b->exit_min || a->exit_opt != b->exit_opt ||
 	    a->entry_min != b->entry_min || a->entry_opt != b->entry_opt)
