@@ -9,7 +9,7 @@
  * IDENT  C identifier suffix (constants VMX_<CLASS>_<IDENT> are generated),
  * short  the name users type (policy files, --json keys); unique per class,
  * SDM    the control's name in the Intel SDM (Vol. 3C, ch. 25 / App. A),
- * linux  the /proc/cpuinfo "vmx flags" name (kvm-setup.md §4) or NULL,
+ * linux  the /proc/cpuinfo "vmx flags" name (Linux's vmx feature-name table) or NULL,
  * qemu   QEMU's vmx-* feature name (qemu-vmx-names.md §3) or NULL.
  *
  * Bits marked "default1" are reserved bits that must be 1 unless the TRUE
@@ -226,7 +226,7 @@
 
 /*
  * IA32_VMX_VMFUNC (0x491; SDM A.11).  Linux's "eptp_switching" flag is read
- * from the MSR's high half (bit 32), not bit 0 (kvm-setup.md §4 quirk).
+ * from the MSR's high half (bit 32), not bit 0 (a quirk of Linux's vmx flags decoder).
  */
 #define VMX_VMFUNC_BITS(X) \
 	X(0, EPTP_SWITCHING, "eptp_switching", "EPTP switching", NULL, "vmx-eptp-switching")

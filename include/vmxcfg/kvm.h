@@ -15,7 +15,7 @@
 #include "bits.h"
 #include "snapshot.h"
 
-/* The steps/rules of setup_vmcs_config across versions (kvm-setup.md §1.4, §2.2). */
+/* The steps/rules of setup_vmcs_config across versions (docs/kernel-versions.md). */
 enum kvm_rule {
 	KVM_R_ADJUST_PRIMARY = 0,
 	KVM_R_CR8_EXITS_UNDER_TPR,   /* <= 5.10: TPR shadow replaces CR8 exits */
@@ -181,7 +181,7 @@ struct kvm_input {
 /* Defaults as a freshly loaded kvm_intel on x86_64 sees them. */
 void kvm_input_init(struct kvm_input *in, const struct vmx_snapshot *snap);
 
-/* The part of struct vmcs_config the function fills (kvm-setup.md §1.8). */
+/* The part of struct vmcs_config the function fills (SDM 25.6-25.8). */
 struct vmcs_config {
 	uint64_t basic;
 	uint32_t pin, primary, secondary;
@@ -192,7 +192,7 @@ struct vmcs_config {
 
 enum kvm_status { KVM_STATUS_OK = 0, KVM_STATUS_EIO = 1 };
 
-/* What happens before setup_vmcs_config (kvm-setup.md §1.1). */
+/* What happens before setup_vmcs_config (docs/kernel-versions.md). */
 enum kvm_precheck {
 	KVM_PRE_OK = 0,
 	KVM_PRE_NO_VMX,       /* CPUID.1:ECX.VMX clear */
@@ -228,7 +228,7 @@ enum kvm_precheck kvm_precheck(const struct vmx_snapshot *s);
 int kvm_setup_vmcs_config(const struct kvm_policy *p, const struct kvm_input *in, struct kvm_result *r);
 
 /*
- * The adjust primitives (kvm-setup.md §1.2, SDM A.3).
+ * The adjust primitives (SDM A.3).
  * vmx_adjust32: ctl = (min | opt) & allowed1, then |= allowed0; *out = ctl.
  * Returns the required bits that are missing (min & ~ctl); 0 means success.
  */

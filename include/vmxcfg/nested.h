@@ -2,7 +2,7 @@
 /*
  * The nested (L1) view: the VMX capability MSRs 0x480-0x491 that KVM of a
  * kernel version exposes to an L1 guest (nested_vmx_setup_ctls_msrs() and
- * vmx_get_vmx_msr(); kvm-setup.md §5 and corrections §7.12-16), for a CPU
+ * vmx_get_vmx_msr(); docs/kernel-versions.md), for a CPU
  * and a set of module parameters.
  *
  * Simplest use (one call):

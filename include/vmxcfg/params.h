@@ -2,7 +2,7 @@
 /*
  * kvm_intel module parameters after load: what hardware_setup() leaves in
  * each parameter, for a kernel version, a CPU snapshot and the values the
- * user passed to modprobe (kvm-setup.md §6 and corrections §7.12-17).
+ * user passed to modprobe (docs/kernel-versions.md).
  *
  * Usage:
  *   struct kvm_params_input in;

@@ -34,7 +34,7 @@ enum vmx_policy_cpu_pred {
 	VMX_CPU_SGX = 0,              /* CPUID.0:EAX >= 0x12 and CPUID.(0x12,0):EAX[0] */
 	VMX_CPU_NX,                   /* CPUID 0x80000001:EDX[20] */
 	VMX_CPU_INTEL,                /* vendor GenuineIntel */
-	VMX_CPU_BROKEN_TIMER,         /* CPUID.1:EAX in the broken VMX-preemption-timer list (kvm-setup.md §1.6) */
+	VMX_CPU_BROKEN_TIMER,         /* CPUID.1:EAX in the broken VMX-preemption-timer list (docs/kernel-versions.md) */
 	VMX_CPU_PERF_GLOBAL_ERRATUM,  /* Intel family 6, model with the IA32_PERF_GLOBAL_CTRL load erratum */
 	VMX_CPU_VMCS_FITS_PAGE,       /* IA32_VMX_BASIC VMCS size <= 4096 */
 	VMX_CPU_VMCS_WB,              /* IA32_VMX_BASIC memory type 6 (write-back) */

@@ -301,7 +301,7 @@ static inline void vmcs_set(struct vmcs_fields *f, enum vmcs_field id, uint64_t 
 }
 
 /*
- * KVM's per-vCPU controls (kvm-setup.md §6, "Per-vCPU derivation"): the
+ * KVM's per-vCPU controls (docs/kernel-versions.md): the
  * values a freshly created vCPU of a VM with an in-kernel LAPIC runs with,
  * derived from the negotiated vmcs_config and the effective module
  * parameters.
@@ -312,7 +312,7 @@ struct vmcs_kvm_params {
 	bool ple; /* PAUSE-loop exiting stays on (ple_gap != 0 and the VM does not disable pause exits) */
 };
 /*
- * Module parameters at their defaults as kvm_intel computes them after setup_vmcs_config (kvm-setup.md §6
+ * Module parameters at their defaults as kvm_intel computes them after setup_vmcs_config (docs/kernel-versions.md
  * table; TSC 3 GHz).  `vmxcfg vmcs --from-kvm` takes them from kvm_post_setup (params.h) instead, which
  * also applies user-given parameters; the two agree on every embedded profile (tests/unit/test_vmcs_kvm.c
  * checks these against tests/golden/expected-post).

@@ -227,7 +227,7 @@ static void step_secondary(struct run *st)
 				VMX_B32(SECONDARY, VIRT_INTR_DELIVERY));
 }
 
-/* A capability word whose enabling control is absent (kvm-setup.md §1.4 steps 7-8, §2.2 steps 7-8). */
+/* A capability word whose enabling control is absent (docs/kernel-versions.md, groups A/G). */
 static void cap_without_control(struct run *st, enum kvm_rule rule, uint32_t *word, uint64_t shift)
 {
 	uint64_t bits = (uint64_t)*word << shift;
@@ -408,7 +408,7 @@ int kvm_setup_vmcs_config(const struct kvm_policy *p, const struct kvm_input *in
 	r->events_truncated = false;
 
 	struct run st = { p, in, in->snap, r, zero_cfg, false };
-	/* The kernel's order (kvm-setup.md §1.4 / §2.2); each step stops the run on -EIO. */
+	/* The kernel's order (the same in every release; docs/kernel-versions.md); each step stops the run on -EIO. */
 	void (*const steps[])(struct run *) = { step_primary, step_secondary, step_caps, step_sgx_tertiary,
 						 step_exit_pin, step_entry, step_pairs, step_errata, step_basic };
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && !st.failed; i++) {

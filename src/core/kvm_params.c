@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kvm_intel module parameters after hardware_setup(), per kernel version.
- * Facts: ../shared/reference/kvm-setup.md §6 (table), §1.11, §2.3 and the
- * corrections §7.12-17 (checked against tests/golden/expected-post).
+ * Facts: docs/kernel-versions.md, "Module parameters"; checked against the
+ * real code's results in tests/golden/expected-post.
  */
 #include <vmxcfg/params.h>
 
@@ -676,7 +676,7 @@ int kvm_post_setup(const struct kvm_policy *p, const struct kvm_params_input *in
 		return VMX_OK;
 	}
 	const char *stop = "hardware_setup stopped before this parameter: the value is the requested one";
-	/* hardware_setup order (kvm-setup.md §6). */
+	/* hardware_setup order (docs/kernel-versions.md). */
 	p_vpid(&e);
 	done[KVM_P_VPID] = true;
 	p_ept(&e);

@@ -22,7 +22,7 @@
 #define MASK64(list, v) (0ull list(B64, v))
 #define FLAGS(list, v) (0u list(F32, v))
 
-/* Required primary processor-based controls (kvm-setup: KVM_REQUIRED_VMX_CPU_BASED_VM_EXEC_CONTROL). */
+/* Required primary processor-based controls (the kernel's required CPU-based set). */
 #define PRIMARY_MIN(X, v) \
 	X(v, PRIMARY, INTR_WINDOW_EXITING, 601, END) \
 	X(v, PRIMARY, TSC_OFFSETTING, 419, END) \
@@ -175,7 +175,7 @@
 	X(v, KVM_PV_NESTED_ERRCODE, 618, END) \
 	X(v, KVM_PV_GUEST_CET, 618, END)
 
-/* VM-entry/VM-exit controls that must be set together (kvm-setup §1.5), checked from 6.0. */
+/* VM-entry/VM-exit controls that must be set together (SDM 25.7.1, 25.8.1), checked from 6.0. */
 static const struct kvm_pair pairs[] = {
 	{ VMX_B32(ENTRY, LOAD_PERF_GLOBAL_CTRL), VMX_B32(EXIT, LOAD_PERF_GLOBAL_CTRL), 600, END },
 	{ VMX_B32(ENTRY, LOAD_PAT), VMX_B32(EXIT, LOAD_PAT), 600, END },

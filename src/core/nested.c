@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMX capability MSRs KVM exposes to L1 (kvm-setup.md §5; corrections §7.12, 13, 15, 16).
+ * VMX capability MSRs KVM exposes to L1 (docs/kernel-versions.md, "Nested (L1) MSRs").
  * 6.1+ start from the negotiated vmcs_config; <= 5.10 re-read the legacy capability MSRs.
  * "low" = allowed-0 (must-be-1) half, "high" = allowed-1 half; KVM keeps TRUE semantics and
  * ORs the default1 bits into the low half of the legacy MSRs when L1 reads them.

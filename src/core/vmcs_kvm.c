@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The VMCS control fields KVM programs for a new vCPU, derived from the
- * negotiated vmcs_config (kvm-setup.md §6 "Per-vCPU derivation" and the
- * module-parameter table).  Assumptions for "a new vCPU": in-kernel LAPIC,
+ * negotiated vmcs_config (docs/kernel-versions.md, and the kernel's per-vCPU
+ * derivation of each control word from vmcs_config and the module parameters).  Assumptions for "a new vCPU": in-kernel LAPIC,
  * APICv active when enable_apicv, no dirty logging, no userspace opt-ins
  * (bus-lock detection, notify exits), the VM does not disable HLT/MWAIT/PAUSE
  * exits, guest CPUID = host CPUID, pt_mode = system, TSC 3 GHz.
