@@ -29,7 +29,7 @@ section "unit tests (gcc)" tests/run-unit.sh build $(ls build/tests/test_* 2>/de
 section "unit tests (clang)" tests/run-unit.sh build-clang $(ls build-clang/tests/test_* 2>/dev/null)
 section "freestanding core (gcc, x86_64 + i386)" make -s freestanding CC=gcc
 section "freestanding core (clang, x86_64 + i386)" make -s freestanding CC=clang
-section "golden: vmxcfg kvm --json vs tests/golden/expected (9 kernels x all profiles)" \
+section "golden: vmxcfg kvm --json vs tests/golden/expected (every release with real-code results x all profiles)" \
 	python3 tests/golden/check_kvm.py build/vmxcfg .
 for s in tests/check.d/*.sh; do
 	[ -e "$s" ] || continue

@@ -105,21 +105,24 @@ struct kvm_event {
 #define KVM_RELF_RC_ONLY  0x2u /* only a release candidate was read (final assumed identical) */
 #define KVM_RELF_POST_CHECKED 0x4u /* module parameters and nested MSRs compared with the real code */
 
-/* A VM-entry/VM-exit pair the kernel checks, in releases first..last (KVM_REL numbers). */
 struct kvm_policy;
 
+/* A VM-entry/VM-exit pair the kernel checks, in releases first..last (KVM_REL numbers). */
 struct kvm_pair {
 	uint32_t entry; /* entry control bit mask */
 	uint32_t exit;  /* exit control bit mask */
 	uint16_t first, last;
 };
+/* Does release `rel` (KVM_REL number) check the pair? */
 bool kvm_pair_active(const struct kvm_pair *pr, unsigned rel);
 
 /* An entry of an erratum list (CPU signature or model number), in releases first..last. */
 struct kvm_listed {
 	uint32_t value;
 	uint16_t first, last;
+	const char *note; /* the erratum ids and parts of this entry, e.g. "AAU65 K0 (Core i5-600/i3-500)" */
 };
+/* Is the entry on release `rel`'s list? */
 bool kvm_listed_active(const struct kvm_listed *l, unsigned rel);
 
 /*
@@ -131,6 +134,7 @@ struct kvm_backport {
 	uint16_t rel;
 	uint16_t without, with;
 };
+/* The backports read, in no particular order: how many, and the i-th (NULL when i >= the count). */
 size_t kvm_backport_count(void);
 const struct kvm_backport *kvm_backport_at(size_t i);
 /*
@@ -217,6 +221,15 @@ struct kvm_result {
 /* Is the CPU on release p's broken-preemption-timer list / a perf-global-ctrl erratum model (family 6)? */
 bool kvm_broken_timer_cpu(const struct kvm_policy *p, const struct vmx_snapshot *s);
 bool kvm_perf_erratum_model(const struct kvm_policy *p, uint32_t model);
+/* The list entry that matched (value = CPUID.1:EAX signature / family-6 model), or NULL. */
+const struct kvm_listed *kvm_broken_timer_entry(const struct kvm_policy *p, uint32_t signature);
+const struct kvm_listed *kvm_perf_erratum_entry(const struct kvm_policy *p, uint32_t model);
+
+/*
+ * The reference of one event: for the erratum rules the ids of the list entry that matched this CPU (not the
+ * whole list), else the rule's reference.  Static string.
+ */
+const char *kvm_event_ref(const struct kvm_policy *p, const struct kvm_event *e);
 
 /* The kernel's precheck (feat_ctl / kvm_is_vmx_supported) on a snapshot. */
 enum kvm_precheck kvm_precheck(const struct vmx_snapshot *s);

@@ -29,7 +29,7 @@
 /* Why L1 has no VMX at all. */
 enum kvm_nested_none {
 	KVM_NESTED_YES = 0,     /* valid */
-	KVM_NESTED_NOT_LOADED,  /* kvm_intel does not load on L0 (post status != ok) */
+	KVM_NESTED_NOT_LOADED,  /* kvm_intel does not load on L0 (post status != ok, or the precheck stops it) */
 	KVM_NESTED_DISABLED,    /* nested=0 */
 };
 

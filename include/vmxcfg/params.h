@@ -132,6 +132,7 @@ enum kvm_param_why {
 	KVM_WHY_KERNEL_SET,   /* set by the kernel itself (allow_smaller_maxphyaddr when ept is off): see note */
 	KVM_WHY_HOST,         /* decided by the host beyond the VMX capabilities (IOMMU, TDX module, perf): see note */
 	KVM_WHY_NO_RULE,      /* this release keeps the requested value whatever the CPU: see note */
+	KVM_WHY_ERRATUM,      /* forced off: the CPU is on an erratum list (note: the matching entry) */
 	KVM_WHY_COUNT
 };
 

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <vmxcfg/release.h>
+
 #include "host/profile.h"
 
 #define CLI_OK 0
@@ -44,12 +46,6 @@ int cli_source_opt(struct cli_source *s, int argc, char **argv, int *i);
 int cli_source_load(struct cli_source *s, enum cli_source_kind def);
 void cli_source_free(struct cli_source *s);
 
-/*
- * Reject snapshots no VMX CPU reports (no IA32_VMX_BASIC while CPUID says VMX, VMCS size 0 or > 4096,
- * allowed-0 not a subset of allowed-1) before a policy runs; src/cli/validate.c.  CLI_OK or CLI_BAD (printed).
- */
-int cli_validate_for_negotiation(const struct cli_source *s);
-
 /* Hook for live/cpuinfo sources, implemented in src/cli/source_live.c. Returns CLI_OK or CLI_BAD. */
 int cli_source_load_live(struct cli_source *s);
 
@@ -82,10 +78,35 @@ int cli_common_opt(const char *cmd, const char *arg, void (*usage)(FILE *), FILE
  */
 int cli_shared_opt(int argc, char **argv, int *i, bool *json, const char **kernel, const char **output);
 
-struct kvm_policy;
-/* The kvm_intel version kernel names (the newest if NULL); NULL after printing "unknown kernel version: expected
- * one of ...". */
+/*
+ * --kernel V: every command resolves V with kvm_release_resolve (include/vmxcfg/release.h): "5.15", "6.6.87",
+ * `uname -r` strings such as "5.15.0-91-generic" (docs/kernel-versions.md, "Version strings").
+ */
+struct cli_kernel {
+	const struct kvm_policy *pol; /* the release that answers */
+	bool given;                   /* V was given (else the newest release answers, asked is NULL in JSON) */
+	struct kvm_release_info info;
+};
+/*
+ * Resolve V (NULL: the newest release).  Unless quiet, the notes go to stderr as "vmxcfg: note: --kernel V: ..."
+ * lines.  A refusal (too old, not a version) prints "vmxcfg: --kernel V: ..." naming the modelled range and
+ * returns NULL.  k may be NULL.
+ */
+const struct kvm_policy *cli_kernel_resolve(const char *kernel, bool quiet, struct cli_kernel *k);
+/* cli_kernel_resolve(kernel, false, NULL): the release that answers for V, notes on stderr; NULL when refused. */
 const struct kvm_policy *cli_kernel_policy(const char *kernel);
+/* Why info (TOO_OLD or MALFORMED) was refused, one sentence without the string itself. */
+void cli_kernel_refusal(const struct kvm_release_info *info, char *buf, size_t n);
+/* The sentence of one KVM_RN_* note of k, specific to the string and the release that answers. */
+void cli_kernel_note(const struct cli_kernel *k, uint32_t note, char *buf, size_t n);
+/* The notes of k in a few words each, "; "-separated ("sublevel unknown: as of v5.15.100; ..."); "" if none. */
+void cli_kernel_summary(const struct cli_kernel *k, char *buf, size_t n);
+/* Every note of k, one line each: prefix, sentence, newline. */
+void cli_kernel_notes(FILE *f, const struct cli_kernel *k, const char *prefix);
+/* "5.12-5.19": the consecutive releases whose setup_vmcs_config is p's ("6.0" when alone). */
+void cli_kernel_behaviour(const struct kvm_policy *p, char *buf, size_t n);
+/* The value of the "kernel_info" key: {"asked", "release", "behaviour", "exact", "sublevel", ...}. */
+void cli_kernel_json(FILE *out, const struct cli_kernel *k);
 /*
  * Load the source (default --profile) for a command that needs every VMX MSR: a partial (/proc/cpuinfo)
  * source or an impossible snapshot is an error.  CLI_OK or CLI_BAD (printed).

@@ -128,7 +128,8 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 		usage(stderr);
 		goto done;
 	}
-	const struct kvm_policy *pol = cli_kernel_policy(kernel);
+	struct cli_kernel kern;
+	const struct kvm_policy *pol = cli_kernel_resolve(kernel, json, &kern);
 	if (!pol)
 		goto done;
 	struct bctx *c = cli_calloc(1, sizeof(*c));
@@ -168,7 +169,7 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 	kvm_input_init(&in, bs);
 	kvm_setup_vmcs_config(pol, &in, &r);
 	static struct vmx_snapshot l1;
-	bool has_l1 = cli_nested_snapshot(pol, bs, &l1);
+	bool has_l1 = cli_nested_snapshot(pol, kern.info.sublevel, bs, &l1);
 	struct vmx_qemu_words hw, g;
 	vmx_qemu_words_from_snapshot(has_l1 ? &l1 : bs, &hw);
 	vmx_qemu_guest_features(&hw, bs, &g);
@@ -211,8 +212,10 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 	if (c->b.differs_fw)
 		notes[nn++] = "firmware disabled VMX on some hosts: the baseline is locked with VMX disabled";
 	if (json) {
-		fprintf(out, "{\n \"hosts\": %zu,\n \"cpus\": %zu,\n \"kernel\": \"%s\",\n \"kvm_loads\": %s,\n", c->hosts,
-			c->cpus, pol->version, cli_kvm_loads(&r) ? "true" : "false");
+		fprintf(out, "{\n \"hosts\": %zu,\n \"cpus\": %zu,\n \"kernel\": \"%s\",\n \"kernel_info\": ", c->hosts, c->cpus,
+			pol->version);
+		cli_kernel_json(out, &kern);
+		fprintf(out, ",\n \"kvm_loads\": %s,\n", cli_kvm_loads(&r) ? "true" : "false");
 		fputs(" \"output\": ", out);
 		if (ofile)
 			vmx_json_str(out, ofile);

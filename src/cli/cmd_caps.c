@@ -73,6 +73,7 @@ struct opts {
 	bool json;
 	bool vmxcap;
 	const struct kvm_policy *pol;
+	struct cli_kernel kern; /* --kernel, resolved: pol is kern.pol */
 };
 
 static enum vmx_class ctl_classes[] = { VMX_CLASS_PIN,	VMX_CLASS_PRIMARY, VMX_CLASS_SECONDARY, VMX_CLASS_TERTIARY,
@@ -941,6 +942,8 @@ static void print_json(FILE *f, const struct cli_source *src, const struct opts 
 		kvm_input_init(&in, &p->cpus[0].snap);
 		struct vmx_percpu_kvm r;
 		if (!partial(&p->cpus[0].snap) && vmx_percpu_kvm_check(o->pol, &in, p, &r) == VMX_OK) {
+			fputs(",\n \"kernel_info\": ", f);
+			cli_kernel_json(f, &o->kern);
 			fputs(",\n \"kvm_per_cpu\": ", f);
 			vmx_percpu_kvm_json(f, &r);
 		}
@@ -962,15 +965,14 @@ int cmd_caps(int argc, char **argv, FILE *out)
 {
 	struct cli_source src;
 	cli_source_init(&src);
-	struct opts o = { false, false, kvm_policy_at(0) };
+	struct opts o;
+	memset(&o, 0, sizeof(o));
+	const char *kernel = NULL;
 	int rc = CLI_BAD;
 	for (int i = 1; i < argc; i++) {
-		const char *kernel = NULL;
 		int s = cli_source_opt(&src, argc, argv, &i);
 		if (s == 0)
 			s = cli_shared_opt(argc, argv, &i, &o.json, &kernel, NULL);
-		if (kernel && !(o.pol = cli_kernel_policy(kernel)))
-			s = -1;
 		if (s < 0)
 			goto done;
 		if (s > 0)
@@ -996,6 +998,8 @@ int cmd_caps(int argc, char **argv, FILE *out)
 		cli_error("caps: --json and --format vmxcap exclude each other");
 		goto done;
 	}
+	if (!(o.pol = cli_kernel_resolve(kernel, o.json, &o.kern)))
+		goto done;
 	if ((rc = cli_source_load(&src, CLI_SRC_LIVE)) != CLI_OK)
 		goto done;
 	if (src.prof.n_cpus == 0) {

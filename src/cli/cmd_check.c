@@ -55,40 +55,6 @@ static void hint(struct ck *c, const char *fmt, ...)
 	fputc('\n', c->out);
 }
 
-/* "MAJOR.MINOR..." -> 2 with both set (each 0..9999), else 0; strtol, so out-of-range text is no UB. */
-static int parse_ver(const char *s, int *maj, int *min)
-{
-	char *e, *e2;
-	long a = strtol(s, &e, 10);
-	if (e == s || *e != '.' || a < 0 || a > 9999)
-		return 0;
-	long b = strtol(e + 1, &e2, 10);
-	if (e2 == e + 1 || b < 0 || b > 9999)
-		return 0;
-	*maj = (int)a;
-	*min = (int)b;
-	return 2;
-}
-
-/* Newest policy whose version is <= the release; NULL if the release cannot be parsed. */
-static const struct kvm_policy *policy_for(const char *release, bool *older)
-{
-	int maj, min;
-	*older = false;
-	if (!release || parse_ver(release, &maj, &min) != 2)
-		return NULL;
-	for (size_t i = 0; i < kvm_policy_count(); i++) {
-		const struct kvm_policy *p = kvm_policy_at(i);
-		int pm, pn;
-		if (parse_ver(p->version, &pm, &pn) != 2)
-			continue;
-		if (pm < maj || (pm == maj && pn <= min))
-			return p;
-	}
-	*older = true;
-	return kvm_policy_at(kvm_policy_count() - 1);
-}
-
 static void vendor_of(const struct vmx_snapshot *s, char v[13])
 {
 	const struct vmx_cpuid_leaf *l0 = vmx_snapshot_find_cpuid(s, 0, 0);
@@ -255,8 +221,10 @@ static int run_check(int argc, char **argv, FILE *out)
 			return CLI_BAD;
 		}
 	}
-	/* An unknown --kernel is a usage error before anything of the machine is read. */
-	if (kernel_opt && !cli_kernel_policy(kernel_opt))
+	/* A --kernel vmxcfg refuses is a usage error before anything of the machine is read; its notes go in the
+	 * report with the prediction. */
+	struct cli_kernel kern;
+	if (kernel_opt && !cli_kernel_resolve(kernel_opt, true, &kern))
 		return CLI_BAD;
 	const char *sysroot = src.sysroot;
 	struct ck c = { out, 0, 0 };
@@ -418,11 +386,22 @@ static int run_check(int argc, char **argv, FILE *out)
 			hint(&c, "'modprobe kvm_intel'; if it fails, 'dmesg | grep kvm' tells why (and 'vmxcfg kvm' below predicts it)");
 	}
 
-	/* 5. The vmxcfg kvm verdict for the running kernel. */
-	bool older = false;
-	const struct kvm_policy *pol = kernel_opt ? kvm_policy_find(kernel_opt) : policy_for(release, &older);
+	/* 5. The vmxcfg kvm verdict for the running kernel: its `uname -r` through kvm_release_resolve, as --kernel. */
+	if (!kernel_opt) {
+		memset(&kern, 0, sizeof(kern));
+		kern.given = true;
+		if (kvm_release_resolve(release, strlen(release), &kern.info) == VMX_OK)
+			kern.pol = kern.info.policy;
+	}
+	const struct kvm_policy *pol = kern.pol;
 	if (!pol) {
-		line(&c, V_WARN, "kvm_intel prediction", "unknown kernel release '%s'", release);
+		char why[400];
+		cli_kernel_refusal(&kern.info, why, sizeof(why));
+		line(&c, V_WARN, "kvm_intel prediction", "cannot predict for kernel %s: %s", release[0] ? release : "(unknown)",
+		     why);
+		if (kern.info.status == KVM_RS_TOO_OLD && kern.info.closest)
+			hint(&c, "'vmxcfg check --kernel %s' predicts with the closest modelled release (an approximation)",
+			     kern.info.closest->version);
 		c.unknowns++;
 	} else if (novmx) {
 		line(&c, V_FAIL, "kvm_intel prediction", "kvm_intel %s stops with -EOPNOTSUPP: no VMX", pol->version);
@@ -436,6 +415,7 @@ static int run_check(int argc, char **argv, FILE *out)
 		static struct kvm_params_input pin;
 		static struct kvm_post post;
 		kvm_params_input_init(&pin, pol, &live.cpus[0].snap);
+		pin.sublevel = kern.info.sublevel; /* before kvm_params_set */
 		if (have_eoi && kvm_param_present(pol, KVM_P_ERROR_ON_INCONSISTENT, NULL))
 			kvm_params_set(&pin, pol, KVM_P_ERROR_ON_INCONSISTENT, eoi);
 		kvm_post_setup(pol, &pin, &post);
@@ -468,10 +448,16 @@ static int run_check(int argc, char **argv, FILE *out)
 			if (kvm_intel)
 				compare_params(&c, sysroot, pol, &post);
 		}
-		if (older)
-			fprintf(out, "      (kernel %s is older than every known version: predicted as %s)\n", release, ver);
-		else if (!kernel_opt && strncmp(release, ver, strlen(ver)))
-			fprintf(out, "      (kernel %s predicted with the nearest older known version, %s)\n", release, ver);
+		/* Which release answered, and what the answer is worth. */
+		char beh[32];
+		cli_kernel_behaviour(pol, beh, sizeof(beh));
+		fprintf(out, "      %s %s%s%s%s answered by the model of %s (facts from %s; setup_vmcs_config as in %s)\n",
+			kernel_opt ? "--kernel" : "kernel", kern.info.asked,
+			kern.info.distro != KVM_DISTRO_NONE && kern.info.distro != KVM_DISTRO_OTHER ? " (" : "",
+			kern.info.distro != KVM_DISTRO_NONE && kern.info.distro != KVM_DISTRO_OTHER ? kvm_distro_name(kern.info.distro) : "",
+			kern.info.distro != KVM_DISTRO_NONE && kern.info.distro != KVM_DISTRO_OTHER ? ")" : "", ver,
+			pol->source[0] ? pol->source : "no source: inferred", beh);
+		cli_kernel_notes(out, &kern, "      note: ");
 	}
 
 	int rc;

@@ -114,12 +114,14 @@ bool cli_kvm_loads(const struct kvm_result *r)
  * (include/vmxcfg/nested.h).  This is what QEMU reads as the host's features (qemu-vmx-names.md §1).
  * When kvm_intel does not load or nested is off, L1 gets no VMX MSRs at all: *l1 holds only CPUID.
  */
-bool cli_nested_snapshot(const struct kvm_policy *p, const struct vmx_snapshot *s, struct vmx_snapshot *l1)
+bool cli_nested_snapshot(const struct kvm_policy *p, int sublevel, const struct vmx_snapshot *s,
+			 struct vmx_snapshot *l1)
 {
 	struct kvm_params_input in;
 	static struct kvm_post post;
 	struct kvm_nested n;
 	kvm_params_input_init(&in, p, s);
+	in.sublevel = sublevel;
 	if (kvm_nested_compute(p, &in, &post, &n, l1) != VMX_OK || !n.valid) {
 		vmx_snapshot_init(l1);
 		for (uint32_t i = 0; i < s->n_cpuid; i++)
@@ -180,7 +182,8 @@ int cmd_diff(int argc, char **argv, FILE *out)
 		usage(stderr);
 		return CLI_BAD;
 	}
-	const struct kvm_policy *pol = cli_kernel_policy(kernel);
+	struct cli_kernel kern;
+	const struct kvm_policy *pol = cli_kernel_resolve(kernel, json, &kern);
 	if (!pol)
 		return CLI_BAD;
 	struct side *x = cli_calloc(2, sizeof(*x));
@@ -201,7 +204,7 @@ int cmd_diff(int argc, char **argv, FILE *out)
 		x[k].s = &x[k].src.prof.cpus[0].snap;
 		kvm_input_init(&in, x[k].s);
 		kvm_setup_vmcs_config(pol, &in, &x[k].r);
-		x[k].has_l1 = cli_nested_snapshot(pol, x[k].s, &x[k].l1);
+		x[k].has_l1 = cli_nested_snapshot(pol, kern.info.sublevel, x[k].s, &x[k].l1);
 		vmx_qemu_words_from_snapshot(x[k].has_l1 ? &x[k].l1 : x[k].s, &x[k].host);
 		vmx_qemu_guest_features(&x[k].host, x[k].s, &x[k].guest);
 	}
@@ -258,9 +261,11 @@ int cmd_diff(int argc, char **argv, FILE *out)
 			vmx_gap_json(out, &ab[i]);
 			sep = ", ";
 		}
-		fprintf(out, "],\n \"kvm\": {\"kernel\": \"%s\", \"a\": {\"status\": \"%s\", \"loads\": %s}, "
+		fprintf(out, "],\n \"kvm\": {\"kernel\": \"%s\", \"kernel_info\": ", pol->version);
+		cli_kernel_json(out, &kern);
+		fprintf(out, ", \"a\": {\"status\": \"%s\", \"loads\": %s}, "
 			     "\"b\": {\"status\": \"%s\", \"loads\": %s}, \"config_diff\": ",
-			pol->version, x[0].r.status == KVM_STATUS_OK ? "ok" : "eio",
+			x[0].r.status == KVM_STATUS_OK ? "ok" : "eio",
 			cli_kvm_loads(&x[0].r) ? "true" : "false", x[1].r.status == KVM_STATUS_OK ? "ok" : "eio",
 			cli_kvm_loads(&x[1].r) ? "true" : "false");
 		if (cli_kvm_loads(&x[0].r) && cli_kvm_loads(&x[1].r))

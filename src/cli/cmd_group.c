@@ -189,7 +189,8 @@ int cmd_group(int argc, char **argv, FILE *out)
 	static char dash[] = "-";
 	if (nf == 0)
 		files[nf++] = dash;
-	const struct kvm_policy *pol = cli_kernel_policy(kernel);
+	struct cli_kernel kern;
+	const struct kvm_policy *pol = cli_kernel_resolve(kernel, json, &kern);
 	if (!pol)
 		goto done;
 	struct gctx *c = cli_calloc(1, sizeof(*c));
@@ -214,8 +215,11 @@ int cmd_group(int argc, char **argv, FILE *out)
 		const struct vmx_group *gr = &c->g.groups[i];
 		if (json) {
 			fprintf(out, "{\"group\": \"%016" PRIx64 "\", \"by\": \"%s\", ", gr->id, by_caps ? "caps" : "kvm");
-			if (!by_caps)
-				fprintf(out, "\"kernel\": \"%s\", \"kvm\": \"%s\", ", pol->version, kvm_state(&gr->key));
+			if (!by_caps) {
+				fprintf(out, "\"kernel\": \"%s\", \"kernel_info\": ", pol->version);
+				cli_kernel_json(out, &kern);
+				fprintf(out, ", \"kvm\": \"%s\", ", kvm_state(&gr->key));
+			}
 			fprintf(out, "\"size\": %zu, \"rank\": %zu, \"largest\": %s, \"members\": [", gr->size, i + 1,
 				i == 0 ? "true" : "false");
 			for (size_t k = 0; k < gr->n_samples; k++) {

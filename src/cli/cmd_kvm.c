@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmxcfg kvm [--kernel V|all] (--profile FILE | --cpu NAME | --live) [--param NAME=VALUE]... [--tsc-khz N] [--json]
- * What kvm_intel's setup_vmcs_config() and hardware_setup() compute on a CPU, and why; with --kernel all a
- * matrix over every version.  Also the shared kvm option helpers (cli/kvm_opts.h).
+ * vmxcfg kvm [--kernel V|all|A..B] (--profile FILE | --cpu NAME | --live) [--param NAME=VALUE]... [--tsc-khz N]
+ * [--json]
+ * What kvm_intel's setup_vmcs_config() and hardware_setup() compute on a CPU, and why; with --kernel all (or a
+ * range A..B) every release, grouped where the result is the same.  Also the shared kvm option helpers (cli/kvm_opts.h).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -30,6 +31,7 @@ static const char *const class_msr_word[] = { "pin", "primary", "secondary", "te
 void kvm_opts_init(struct kvm_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->sublevel = -1;
 }
 
 int kvm_opts_parse(struct kvm_opts *o, int argc, char **argv, int *i)
@@ -131,23 +133,25 @@ int kvm_opts_cmdline(struct kvm_opts *o, struct cli_source *src, int argc, char 
 
 void kvm_opts_usage(FILE *f)
 {
-	fprintf(f, "  --kernel V       kernel version, one of:");
-	for (size_t i = 0; i < kvm_policy_count(); i++)
-		fprintf(f, " %s", kvm_policy_at(i)->version);
-	fprintf(f, " (default %s)\n"
-		   "  --param N=V      a module parameter as given to modprobe (kvm_intel.N=V and kvm.enable_pmu=V too),\n"
+	fprintf(f, "  --kernel V       kernel release: 6.6, 6.6.87, or a distribution's release string (5.15.0-91-generic,\n"
+		   "                   6.1.0-18-amd64, 6.11.4-301.fc41.x86_64 ...); modelled: every release %s ... %s\n"
+		   "                   (newer ones are answered by %s; default %s)\n",
+		kvm_policy_at(kvm_policy_count() - 1)->version, kvm_policy_at(0)->version, kvm_policy_at(0)->version,
+		kvm_policy_at(0)->version);
+	fputs("  --param N=V      a module parameter as given to modprobe (kvm_intel.N=V and kvm.enable_pmu=V too),\n"
 		   "                   e.g. ept=0, enable_apicv=N, ple_gap=0, error_on_inconsistent_vmcs_config=0\n"
 		   "  --tsc-khz N      TSC frequency in kHz for the preemption-timer limit (default: 3000000 assumed)\n"
 		   "  --config-broken  kernel built with CONFIG_BROKEN (makes pt_mode settable on 6.1+)\n"
 		   "  --guest-cet      the host kernel offers CET (SHSTK/IBT) to guests (6.19+: CET state for L1)\n"
 		   "  --32bit          a 32-bit (i386) kernel: no CR8 exits, host address-space size or IA-32e entry required\n",
-		kvm_policy_at(0)->version);
+	      f);
 }
 
 int kvm_opts_input(const struct kvm_opts *o, const struct kvm_policy *p, const struct vmx_snapshot *s,
 		   struct kvm_params_input *in, bool skip_absent)
 {
 	kvm_params_input_init(in, p, s);
+	in->sublevel = o->sublevel; /* before kvm_params_set: pt_mode depends on the stable sublevel */
 	in->tsc_khz = o->tsc_khz;
 	in->config_broken = o->config_broken;
 	in->host_cet = o->host_cet;
@@ -158,7 +162,14 @@ int kvm_opts_input(const struct kvm_opts *o, const struct kvm_policy *p, const s
 		if (!kvm_param_present(p, id, &why)) {
 			if (skip_absent)
 				continue;
-			cli_error("--param %s: kvm_intel %s has no such parameter (%s)", o->params[k].arg, p->version, why);
+			unsigned first = 0, last = 0;
+			if (kvm_param_releases(id, &first, &last))
+				cli_error("--param %s: kvm_intel %s has no such parameter: %s exists in %u.%u-%u.%u",
+					  o->params[k].arg, p->version, kvm_param_get(id)->name, KVM_REL_MAJOR(first),
+					  KVM_REL_MINOR(first), KVM_REL_MAJOR(last), KVM_REL_MINOR(last));
+			else
+				cli_error("--param %s: kvm_intel %s has no such parameter (%s)", o->params[k].arg,
+					  p->version, why);
 			return -1;
 		}
 		if (kvm_params_set(in, p, id, o->params[k].value)) {
@@ -238,9 +249,28 @@ void kvm_param_reason(FILE *f, const struct kvm_post *o, enum kvm_param id)
 			   " kHz >> rate %u), more than 0xffffffff/10",
 			(o->tsc_khz * 1000u) >> o->timer_rate, o->tsc_khz, o->timer_rate);
 		break;
+	case KVM_WHY_ERRATUM:
+		fprintf(f, "forced to 0: the CPU is on the kernel's broken-timer list: %s", v->note ? v->note : "?");
+		break;
+	case KVM_WHY_HOST:
+		fprintf(f, "%s %" PRId64 " requested; %s", v->given ? "set to" : "default", v->requested,
+			v->note ? v->note : "");
+		break;
+	case KVM_WHY_NO_RULE:
+		fprintf(f, "%s %" PRId64 "; %s", v->given ? "set to" : "default", v->requested, v->note ? v->note : "");
+		break;
+	case KVM_WHY_ABSENT: {
+		unsigned first = 0, last = 0;
+		if (kvm_param_releases(id, &first, &last))
+			fprintf(f, "not a parameter of kvm_intel %s: it exists in %u.%u-%u.%u", o->policy->version,
+				KVM_REL_MAJOR(first), KVM_REL_MINOR(first), KVM_REL_MAJOR(last), KVM_REL_MINOR(last));
+		else
+			fprintf(f, "%s", v->note ? v->note : "");
+		break;
+	}
+	case KVM_WHY_KERNEL_SET:
 	case KVM_WHY_NOT_EVALUATED:
 	case KVM_WHY_NOT_SETTABLE:
-	case KVM_WHY_ABSENT:
 		fprintf(f, "%s", v->note ? v->note : "");
 		break;
 	default:
@@ -325,7 +355,7 @@ static void text_event(FILE *out, const struct kvm_result *r, const struct kvm_e
 			if (e->rule == KVM_R_BROKEN_PREEMPTION_TIMER)
 				fprintf(out, " (CPUID.1:EAX signature 0x%08" PRIx64 ")", e->value);
 		}
-		fprintf(out, " - %s (%s)", ri->reason, ri->ref);
+		fprintf(out, " - %s (%s)", ri->reason, kvm_event_ref(r->policy, e));
 		break;
 	case KVM_EV_CAP_ZEROED:
 		fprintf(out, "discarded %s capability word 0x%08" PRIx64 " - %s",
@@ -383,12 +413,18 @@ static void text_failure(FILE *out, const struct kvm_result *r)
 		return;
 	}
 	fprintf(out, "kvm_intel (%s) fails with -EIO: ", ver);
+	const char *sep = "";
 	for (size_t i = (size_t)r->fail_event; i < r->n_events; i++) {
 		const struct kvm_event *f = &r->events[i];
 		if (f->kind != KVM_EV_INCONSISTENT && f->kind != KVM_EV_FAILED)
 			continue;
 		const struct kvm_rule_info *ri = kvm_rule_get((enum kvm_rule)f->rule);
-		if (f->rule == KVM_R_BASIC_VMCS_SIZE)
+		fputs(sep, out);
+		sep = "; ";
+		if (f->rule == KVM_R_BASIC_MEMTYPE && f->bits2)
+			fprintf(out, "IA32_VMX_BASIC (0x480) is not in the profile although CPUID says VMX: the kernel's "
+				     "read gives 0, so the VMCS memory type is 0 (expected 6, write-back)");
+		else if (f->rule == KVM_R_BASIC_VMCS_SIZE)
 			fprintf(out, "IA32_VMX_BASIC (0x480) reports a VMCS size of %" PRIu64 " bytes (more than 4096)",
 				f->value);
 		else if (f->rule == KVM_R_BASIC_MEMTYPE)
@@ -403,7 +439,6 @@ static void text_failure(FILE *out, const struct kvm_result *r)
 			vmx_fmt_bits(out, (enum vmx_class)f->cls2, f->bits2);
 		} else
 			fprintf(out, "%s", ri->reason);
-		fprintf(out, "; ");
 	}
 	fprintf(out, "\n");
 }
@@ -444,15 +479,39 @@ static void params_text(FILE *out, const struct kvm_post *o)
 		fputc('\n', out);
 }
 
+/* "kernel: 5.15 (facts from v5.15.100), asked as 5.15.0-91-generic (Ubuntu); setup_vmcs_config as in 5.12-5.19",
+ * then the notes in a few words. */
+static void kernel_header(FILE *out, const struct cli_kernel *k)
+{
+	const struct kvm_policy *pol = k->pol;
+	char beh[32], sum[1024];
+	if (pol->source && pol->source[0])
+		fprintf(out, "kernel: %s (facts from %s)", pol->version, pol->source);
+	else
+		fprintf(out, "kernel: %s (no source read: inferred)", pol->version);
+	if (k->given && strcmp(k->info.asked, pol->version)) {
+		fprintf(out, ", asked as %s", k->info.asked);
+		if (k->info.distro != KVM_DISTRO_NONE && k->info.distro != KVM_DISTRO_OTHER)
+			fprintf(out, " (%s)", kvm_distro_name(k->info.distro));
+	}
+	cli_kernel_behaviour(pol, beh, sizeof(beh));
+	if (strcmp(beh, pol->version))
+		fprintf(out, "; setup_vmcs_config as in %s", beh);
+	fputc('\n', out);
+	cli_kernel_summary(k, sum, sizeof(sum));
+	if (sum[0])
+		fprintf(out, "  not exact: %s\n", sum);
+}
+
 static void print_text(FILE *out, const struct cli_source *src, const struct vmx_profile *p, size_t cpu,
-		       const struct kvm_post *o)
+		       const struct kvm_post *o, const struct cli_kernel *k)
 {
 	const struct kvm_result *r = &o->setup;
 	const char *name = vmx_profile_meta(p, "name");
 	fprintf(out, "CPU: %s (%s)%s\n", name ? name : src->label, src->label,
 		p->n_cpus > 1 ? " [boot CPU]" : "");
 	(void)cpu;
-	fprintf(out, "kernel: %s (facts from %s)\n", r->policy->version, r->policy->source);
+	kernel_header(out, k);
 	const struct vmx_snapshot *s = &p->cpus[cpu].snap;
 	if (r->precheck != KVM_PRE_OK)
 		fprintf(out, "%s: %s\n", r->precheck == KVM_PRE_UNKNOWN ? "unknown" : "kvm_intel stops before setup_vmcs_config with -EOPNOTSUPP",
@@ -495,7 +554,7 @@ static void print_text(FILE *out, const struct cli_source *src, const struct vmx
 	params_text(out, o);
 }
 
-static void json_event(FILE *out, const struct kvm_event *e)
+static void json_event(FILE *out, const struct kvm_result *r, const struct kvm_event *e)
 {
 	const struct kvm_rule_info *ri = kvm_rule_get((enum kvm_rule)e->rule);
 	fputs("{\"rule\": ", out);
@@ -521,7 +580,7 @@ static void json_event(FILE *out, const struct kvm_event *e)
 	fputs(", \"reason\": ", out);
 	vmx_json_str(out, ri->reason);
 	fputs(", \"ref\": ", out);
-	vmx_json_str(out, ri->ref);
+	vmx_json_str(out, kvm_event_ref(r->policy, e));
 	fputs("}", out);
 }
 
@@ -542,7 +601,8 @@ static void params_json(FILE *out, const struct kvm_post *o)
 		else
 			fprintf(out, "%" PRId64, v->value);
 		static const char *const whys[KVM_WHY_COUNT] = { "default", "given", "user_off", "cpu", "depends",
-								 "timer_rate", "not_evaluated", "absent", "not_settable" };
+								 "timer_rate", "not_evaluated", "absent", "not_settable",
+								 "kernel_set", "host", "no_rule", "erratum" };
 		fprintf(out, ", \"why\": \"%s\", \"given\": %s, \"reason\": ", whys[v->why], v->given ? "true" : "false");
 		FILE *m = open_memstream(&buf, &len);
 		if (m) {
@@ -624,7 +684,7 @@ static void print_json(FILE *out, const struct cli_source *src, const struct vmx
 		if (r->events[i].kind == KVM_EV_MISSING)
 			continue;
 		fputs(sep, out);
-		json_event(out, &r->events[i]);
+		json_event(out, r, &r->events[i]);
 		sep = ",\n  ";
 	}
 	fputs("],\n \"missing\": [", out);
@@ -653,7 +713,7 @@ static void print_json(FILE *out, const struct cli_source *src, const struct vmx
 		fputs(close == 2 ? "\n}\n" : "\n}", out);
 }
 
-/* ---- --kernel all: a matrix over every version ---- */
+/* ---- --kernel all and --kernel A..B: releases grouped by identical results ---- */
 
 struct cfg_field {
 	const char *name;
@@ -686,32 +746,49 @@ static bool loads(const struct kvm_post *o)
 	       (o->setup.precheck == KVM_PRE_OK || o->setup.precheck == KVM_PRE_UNKNOWN);
 }
 
-/* Text: differences of a (this version) against b (the next older one). */
-static void diff_text(FILE *out, const struct kvm_post *a, const struct kvm_post *b)
+/* " +name +name" (or '-'): the set bits of a field by name, each with the sign. */
+static void signed_bits(FILE *out, enum vmx_class c, uint64_t bits, char sign)
+{
+	for (unsigned b = 0; b < 64; b++) {
+		if (!((bits >> b) & 1))
+			continue;
+		const struct vmx_bit_info *bi = vmx_bit_get(c, b);
+		if (bi)
+			fprintf(out, " %c%s", sign, bi->name);
+		else
+			fprintf(out, " %cbit%u", sign, b);
+	}
+}
+
+/*
+ * Text: the vmcs_config words and EPT/VPID capabilities of a (newer) against b (older), one line per word that
+ * differs, each starting with ind: "secondary +name -name".  False when every word is the same.
+ */
+static bool diff_text(FILE *out, const struct kvm_post *a, const struct kvm_post *b, const char *ind)
 {
 	bool any = false;
 	for (size_t k = 0; k < N_CFG_FIELDS; k++) {
 		uint64_t x = cfg_field(a, k), y = cfg_field(b, k);
 		if (x == y)
 			continue;
-		fprintf(out, "         %-9s", cfg_fields[k].name);
-		if (x & ~y) {
-			fprintf(out, " +");
-			vmx_fmt_bits(out, cfg_fields[k].cls, x & ~y);
-		}
-		if (y & ~x) {
-			fprintf(out, " -");
-			vmx_fmt_bits(out, cfg_fields[k].cls, y & ~x);
-		}
+		fprintf(out, "%s%-9s", ind, cfg_fields[k].name);
+		signed_bits(out, cfg_fields[k].cls, x & ~y, '+');
+		signed_bits(out, cfg_fields[k].cls, y & ~x, '-');
 		fputc('\n', out);
 		any = true;
 	}
-	if (a->setup.cfg.misc != b->setup.cfg.misc) {
-		fprintf(out, "         %-9s 0x%" PRIx64 " vs 0x%" PRIx64 "\n", "misc", a->setup.cfg.misc, b->setup.cfg.misc);
+	if (a->setup.cfg.basic != b->setup.cfg.basic) {
+		fprintf(out, "%s%-9s 0x%" PRIx64 " -> 0x%" PRIx64 "\n", ind, "basic", b->setup.cfg.basic, a->setup.cfg.basic);
 		any = true;
 	}
-	if (!any)
-		fprintf(out, "       same vmcs_config\n");
+	if (a->setup.cfg.misc != b->setup.cfg.misc) {
+		fprintf(out, "%s%-9s 0x%" PRIx64 " -> 0x%" PRIx64 "%s\n", ind, "misc", b->setup.cfg.misc, a->setup.cfg.misc,
+			(a->policy->flags & KVM_PF_STORES_MISC) && !(b->policy->flags & KVM_PF_STORES_MISC)
+				? " (vmcs_config keeps IA32_VMX_MISC from here on)"
+				: "");
+		any = true;
+	}
+	return any;
 }
 
 static void diff_json(FILE *out, const struct kvm_post *a, const struct kvm_post *b)
@@ -729,43 +806,451 @@ static void diff_json(FILE *out, const struct kvm_post *a, const struct kvm_post
 		fputs("}", out);
 		sep = ", ";
 	}
-	if (a->setup.cfg.misc != b->setup.cfg.misc) {
-		fprintf(out, "%s\"misc\": {\"value\": ", sep);
-		vmx_json_hex(out, a->setup.cfg.misc);
+	const char *const wname[2] = { "basic", "misc" };
+	const uint64_t wa[2] = { a->setup.cfg.basic, a->setup.cfg.misc }, wb[2] = { b->setup.cfg.basic, b->setup.cfg.misc };
+	for (int k = 0; k < 2; k++) {
+		if (wa[k] == wb[k])
+			continue;
+		fprintf(out, "%s\"%s\": {\"value\": ", sep, wname[k]);
+		vmx_json_hex(out, wa[k]);
 		fputs(", \"older\": ", out);
-		vmx_json_hex(out, b->setup.cfg.misc);
+		vmx_json_hex(out, wb[k]);
 		fputs("}", out);
+		sep = ", ";
 	}
 	fputs("}", out);
 }
 
-static int run_all(FILE *out, const struct kvm_opts *opts, struct cli_source *src, bool json)
+/* The rules that changed something (a bit per enum kvm_rule): optional bits the CPU denies change nothing. */
+static uint32_t rules_fired(const struct kvm_result *r)
+{
+	_Static_assert(KVM_R_COUNT <= 32, "rule set in a uint32_t");
+	uint32_t m = 0;
+	for (size_t i = 0; i < r->n_events; i++)
+		if (r->events[i].kind != KVM_EV_DENIED)
+			m |= 1u << r->events[i].rule;
+	return m;
+}
+
+static const struct kvm_event *fail_event(const struct kvm_result *r)
+{
+	return r->status == KVM_STATUS_EIO && r->fail_event >= 0 && (size_t)r->fail_event < r->n_events
+		       ? &r->events[r->fail_event]
+		       : NULL;
+}
+
+/* A parameter whose value the CPU did not decide (it has its requested value for a reason that is not the CPU). */
+static bool param_neutral(const struct kvm_param_value *v)
+{
+	return v->value == v->requested &&
+	       (v->why == KVM_WHY_DEFAULT || v->why == KVM_WHY_GIVEN || v->why == KVM_WHY_NO_RULE ||
+		v->why == KVM_WHY_NOT_EVALUATED || v->why == KVM_WHY_NOT_SETTABLE || v->why == KVM_WHY_HOST);
+}
+
+/*
+ * Do two releases give the same result on this CPU?  Same status and precheck, the same failure, every
+ * vmcs_config word and the EPT/VPID words, the same rules changing something, and every module parameter with
+ * the same effective value (not its reason: a rule that changes nothing on this CPU does not count).  A parameter
+ * that one release lacks and the other has at a value the CPU did not decide does not split a group: the list
+ * under the table names where parameters come and go.
+ */
+static bool post_same(const struct kvm_post *a, const struct kvm_post *b)
+{
+	const struct kvm_result *x = &a->setup, *y = &b->setup;
+	if (a->status != b->status || x->status != y->status || x->precheck != y->precheck ||
+	    x->cfg.basic != y->cfg.basic || x->cfg.misc != y->cfg.misc || rules_fired(x) != rules_fired(y))
+		return false;
+	for (size_t k = 0; k < N_CFG_FIELDS; k++)
+		if (cfg_field(a, k) != cfg_field(b, k))
+			return false;
+	const struct kvm_event *e = fail_event(x), *f = fail_event(y);
+	if (!e != !f || (e && (e->rule != f->rule || e->kind != f->kind || e->cls != f->cls || e->bits != f->bits ||
+			       e->cls2 != f->cls2 || e->bits2 != f->bits2 || e->value != f->value)))
+		return false;
+	if (!a->fail_reason != !b->fail_reason || (a->fail_reason && strcmp(a->fail_reason, b->fail_reason)))
+		return false;
+	for (int k = 0; k < KVM_P_COUNT; k++) {
+		const struct kvm_param_value *v = &a->p[k], *w = &b->p[k];
+		if (v->present != w->present) {
+			if (!param_neutral(v->present ? v : w))
+				return false;
+		} else if (v->present && v->value != w->value) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void kvm_span_label(char *buf, size_t size, size_t newest, size_t oldest)
+{
+	const struct kvm_policy *lo = kvm_policy_at(oldest), *hi = kvm_policy_at(newest);
+	int n = newest == oldest ? snprintf(buf, size, "%s", lo->version)
+				 : snprintf(buf, size, "%s-%s", lo->version, hi->version);
+	size_t off = n > 0 ? (size_t)n : 0;
+	const char *sep = " (";
+	for (size_t i = oldest + 1; i-- > newest;) {
+		const struct kvm_policy *p = kvm_policy_at(i);
+		if (!(p->rel_flags & (KVM_RELF_INFERRED | KVM_RELF_RC_ONLY)) || off >= size)
+			continue;
+		n = snprintf(buf + off, size - off, "%s%s %s", sep, p->version,
+			     (p->rel_flags & KVM_RELF_INFERRED) ? "inferred" : "rc");
+		off += n > 0 ? (size_t)n : 0;
+		sep = ", ";
+	}
+	if (*sep == ',' && off < size)
+		snprintf(buf + off, size - off, ")");
+}
+
+/* One end of --kernel A..B (len bytes at s): its kvm_policy_at() index in *idx and 1, or -1 after a message. */
+static int span_end(const char *arg, const char *s, size_t len, const char *which, size_t *idx)
+{
+	/* Resolved like --kernel V (release.h): "5.15", "6.6.87", "5.15.0-91-generic"; newer than modelled: the newest. */
+	struct kvm_release_info ri;
+	if (kvm_release_resolve(s, len, &ri) != VMX_OK || !ri.policy) {
+		char why[512];
+		cli_kernel_refusal(&ri, why, sizeof(why));
+		cli_error("--kernel %s: %s end '%.*s': %s; expected A..B (oldest first, inclusive), A.. or ..B, e.g. 5.4..6.6",
+			  arg, which, (int)len, s, why);
+		return -1;
+	}
+	/* Newer than the newest modelled release: the range can end there, not start there. */
+	if (ri.status == KVM_RS_NEWER && !strcmp(which, "first")) {
+		cli_error("--kernel %s: first end '%.*s' is newer than every modelled release (the newest is %s), so the "
+			  "range is empty: expected A..B (oldest first, inclusive), A.. or ..B, e.g. 5.4..6.6",
+			  arg, (int)len, s, kvm_policy_at(0)->version);
+		return -1;
+	}
+	if (ri.status == KVM_RS_NEWER)
+		fprintf(stderr, "vmxcfg: note: --kernel %s: %.*s is newer than every modelled release: the range ends at %s\n",
+			arg, (int)len, s, ri.policy->version);
+	size_t i = 0, n = kvm_policy_count();
+	while (i < n && kvm_policy_at(i) != ri.policy)
+		i++;
+	if (i == n) {
+		cli_error("--kernel %s: %s end '%.*s': no modelled release answers", arg, which, (int)len, s);
+		return -1;
+	}
+	*idx = i;
+	return 1;
+}
+
+int kvm_kernel_span(const char *arg, size_t *newest, size_t *oldest)
 {
 	size_t n = kvm_policy_count();
-	struct kvm_post *posts = cli_calloc(n, sizeof(*posts));
-	if (!posts)
-		return CLI_BAD;
-	const struct vmx_snapshot *s = &src->prof.cpus[0].snap;
-	for (size_t i = 0; i < n; i++) {
-		struct kvm_params_input in;
-		kvm_opts_input(opts, kvm_policy_at(i), s, &in, true);
-		kvm_post_setup(kvm_policy_at(i), &in, &posts[i]);
+	if (!arg)
+		return 0;
+	if (!strcmp(arg, "all")) {
+		*newest = 0;
+		*oldest = n - 1;
+		return 1;
 	}
+	const char *dots = strstr(arg, "..");
+	if (!dots)
+		return 0;
+	const char *b = dots + 2;
+	if (dots == arg && !*b) {
+		cli_error("--kernel ..: empty range: expected A..B, A.. or ..B (A, B releases such as 5.4 and 6.6), or all");
+		return -1;
+	}
+	size_t lo = 0, hi = n - 1;
+	if (dots > arg && span_end(arg, arg, (size_t)(dots - arg), "first", &hi) < 0)
+		return -1;
+	if (*b && span_end(arg, b, strlen(b), "last", &lo) < 0)
+		return -1;
+	if (lo > hi) {
+		cli_error("--kernel %s: %s is newer than %s, so the range is empty: expected A..B with A not newer than B "
+			  "(oldest first), e.g. %s..%s",
+			  arg, kvm_policy_at(hi)->version, kvm_policy_at(lo)->version, kvm_policy_at(lo)->version,
+			  kvm_policy_at(hi)->version);
+		return -1;
+	}
+	*newest = lo;
+	*oldest = hi;
+	return 1;
+}
+
+/* "Y"/"N" or the number; "-" when the release lacks the parameter. */
+static void param_value_text(FILE *out, const struct kvm_post *o, int k)
+{
+	const struct kvm_param_value *v = &o->p[k];
+	if (!v->present)
+		fputs("-", out);
+	else if (kvm_param_get((enum kvm_param)k)->type == KVM_PT_BOOL)
+		fputs(v->value ? "Y" : "N", out);
+	else
+		fprintf(out, "%" PRId64, v->value);
+}
+
+static bool forced_off(const struct kvm_param_value *v)
+{
+	return v->present && (v->why == KVM_WHY_CPU || v->why == KVM_WHY_DEPENDS || v->why == KVM_WHY_TIMER_RATE);
+}
+
+/* One line's worth: the status, and what the CPU forces off ("same as above" when prev, the group above, loaded
+ * with the same parameters forced off). */
+static void group_summary(FILE *out, const struct kvm_post *o, const struct kvm_post *prev)
+{
+	const struct kvm_result *r = &o->setup;
+	const struct kvm_event *e = fail_event(r);
+	if (r->precheck == KVM_PRE_NO_VMX || r->precheck == KVM_PRE_FW_DISABLED) {
+		fprintf(out, "-EOPNOTSUPP before setup_vmcs_config: %s",
+			r->precheck == KVM_PRE_NO_VMX ? "no VMX in CPUID" : "VMX disabled by firmware");
+		return;
+	}
+	if (o->status == KVM_POST_EIO) {
+		fprintf(out, "-EIO in setup_vmcs_config: ");
+		if (e && e->kind == KVM_EV_MISSING) {
+			fprintf(out, "%s lacks ", class_msr_word[e->cls]);
+			vmx_fmt_bits(out, (enum vmx_class)e->cls, e->bits);
+		} else {
+			fprintf(out, "[%s]", e ? kvm_rule_get((enum kvm_rule)e->rule)->name : "?");
+		}
+		return;
+	}
+	if (o->status != KVM_POST_OK) {
+		fprintf(out, "-%s in %s: %s", o->status == KVM_POST_EINVAL ? "EINVAL" : "EOPNOTSUPP", o->failed_in,
+			o->fail_reason);
+		return;
+	}
+	fprintf(out, "ok; forced off:");
+	bool same = prev && prev->status == KVM_POST_OK;
+	for (int k = 0; k < KVM_P_COUNT && same; k++)
+		same = forced_off(&o->p[k]) == forced_off(&prev->p[k]);
+	if (same) {
+		fprintf(out, " same as above");
+		return;
+	}
+	bool any = false;
+	for (int k = 0; k < KVM_P_COUNT; k++)
+		if (forced_off(&o->p[k])) {
+			fprintf(out, " %s", kvm_param_get((enum kvm_param)k)->name);
+			any = true;
+		}
+	if (!any)
+		fprintf(out, " none");
+}
+
+/* Why parameter k has its value: kvm_param_reason, or the note when that says nothing; "" on no memory.  Free it. */
+static char *reason_dup(const struct kvm_post *o, int k)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return NULL;
+	kvm_param_reason(m, o, (enum kvm_param)k);
+	if (ftell(m) == 0 && o->p[k].note)
+		fputs(o->p[k].note, m);
+	fclose(m);
+	return buf;
+}
+
+/* ": reason" of parameter k (nothing when there is none). */
+static void reason_text(FILE *out, const struct kvm_post *o, int k)
+{
+	char *r = reason_dup(o, k);
+	if (r && *r)
+		fprintf(out, ": %s", r);
+	free(r);
+}
+
+/* Text: what changed from o (the last release of the older group) to n (the first of the newer one). */
+static void changes_text(FILE *out, const struct kvm_post *n, const struct kvm_post *o)
+{
+	const char *ind = "    ";
+	if (n->status != o->status || n->setup.precheck != o->setup.precheck)
+		fprintf(out, "%sstatus: %s -> %s\n", ind, kvm_post_status_name(o->status), kvm_post_status_name(n->status));
+	if (n->setup.status == KVM_STATUS_OK && o->setup.status == KVM_STATUS_OK)
+		diff_text(out, n, o, ind);
+	uint32_t rn = rules_fired(&n->setup), ro = rules_fired(&o->setup);
+	if (rn != ro) {
+		fprintf(out, "%srules:", ind);
+		for (int k = 0; k < KVM_R_COUNT; k++)
+			if (((rn ^ ro) >> k) & 1)
+				fprintf(out, " %c%s", (rn >> k) & 1 ? '+' : '-', kvm_rule_get((enum kvm_rule)k)->name);
+		fputc('\n', out);
+	}
+	/* Parameters: changed values one a line with the newer reason; new ones at their default and removed ones
+	 * on one line each. */
+	for (int k = 0; k < KVM_P_COUNT; k++) {
+		const struct kvm_param_value *v = &n->p[k], *w = &o->p[k];
+		if (!v->present || (w->present && v->value == w->value))
+			continue;
+		if (!w->present && (v->why == KVM_WHY_DEFAULT || v->why == KVM_WHY_GIVEN || v->why == KVM_WHY_NOT_EVALUATED))
+			continue;
+		fprintf(out, "%s%s ", ind, kvm_param_get((enum kvm_param)k)->name);
+		if (w->present) {
+			param_value_text(out, o, k);
+			fputs(" -> ", out);
+		} else {
+			fputs("(new) ", out);
+		}
+		param_value_text(out, n, k);
+		reason_text(out, n, k);
+		fputc('\n', out);
+	}
+	const char *sep = "new parameters:";
+	for (int k = 0; k < KVM_P_COUNT; k++) {
+		const struct kvm_param_value *v = &n->p[k];
+		if (!v->present || o->p[k].present ||
+		    !(v->why == KVM_WHY_DEFAULT || v->why == KVM_WHY_GIVEN || v->why == KVM_WHY_NOT_EVALUATED))
+			continue;
+		fprintf(out, "%s%s %s=", *sep == 'n' ? ind : "", sep, kvm_param_get((enum kvm_param)k)->name);
+		param_value_text(out, n, k);
+		sep = "";
+	}
+	if (!*sep)
+		fputc('\n', out);
+	sep = "parameters gone:";
+	for (int k = 0; k < KVM_P_COUNT; k++) {
+		if (n->p[k].present || !o->p[k].present)
+			continue;
+		fprintf(out, "%s%s %s", *sep == 'p' ? ind : "", sep, kvm_param_get((enum kvm_param)k)->name);
+		sep = "";
+	}
+	if (!*sep)
+		fputc('\n', out);
+}
+
+static void json_param_value(FILE *out, const struct kvm_post *o, int k)
+{
+	const struct kvm_param_value *v = &o->p[k];
+	if (!v->present)
+		fputs("null", out);
+	else if (kvm_param_get((enum kvm_param)k)->type == KVM_PT_BOOL)
+		fputs(v->value ? "true" : "false", out);
+	else
+		fprintf(out, "%" PRId64, v->value);
+}
+
+/* JSON: what changed from o (older group) to n (newer group). */
+static void changes_json(FILE *out, const struct kvm_post *n, const struct kvm_post *o)
+{
+	fputs("{\"from\": ", out);
+	vmx_json_str(out, o->policy->version);
+	fputs(", \"to\": ", out);
+	vmx_json_str(out, n->policy->version);
+	if (n->status != o->status)
+		fprintf(out, ", \"status\": {\"from\": \"%s\", \"to\": \"%s\"}", kvm_post_status_name(o->status),
+			kvm_post_status_name(n->status));
+	if (loads(n) != loads(o))
+		fprintf(out, ", \"loads\": {\"from\": %s, \"to\": %s}", loads(o) ? "true" : "false",
+			loads(n) ? "true" : "false");
+	fputs(", \"vmcs_config\": ", out);
+	if (n->setup.status == KVM_STATUS_OK && o->setup.status == KVM_STATUS_OK)
+		diff_json(out, n, o);
+	else
+		fputs("{}", out);
+	uint32_t rn = rules_fired(&n->setup), ro = rules_fired(&o->setup);
+	for (int added = 1; added >= 0; added--) {
+		fprintf(out, added ? ", \"rules\": {\"added\": [" : "], \"removed\": [");
+		const char *sep = "";
+		for (int k = 0; k < KVM_R_COUNT; k++)
+			if ((((rn ^ ro) & (added ? rn : ro)) >> k) & 1) {
+				fprintf(out, "%s\"%s\"", sep, kvm_rule_get((enum kvm_rule)k)->name);
+				sep = ", ";
+			}
+	}
+	fputs("]}, \"params\": {", out);
+	const char *sep = "";
+	for (int k = 0; k < KVM_P_COUNT; k++) {
+		const struct kvm_param_value *v = &n->p[k], *w = &o->p[k];
+		if (v->present == w->present && (!v->present || v->value == w->value))
+			continue;
+		fprintf(out, "%s\"%s\": {\"from\": ", sep, kvm_param_get((enum kvm_param)k)->name);
+		json_param_value(out, o, k);
+		fputs(", \"to\": ", out);
+		json_param_value(out, n, k);
+		if (v->present) {
+			fputs(", \"reason\": ", out);
+			char *r = reason_dup(n, k);
+			vmx_json_str(out, r ? r : "");
+			free(r);
+		}
+		fputs("}", out);
+		sep = ", ";
+	}
+	fputs("}}", out);
+}
+
+/*
+ * Releases kvm_policy_at(newest) ... kvm_policy_at(oldest): consecutive releases with the same result
+ * (post_same) form a group; text prints a line per group, oldest first, with what changed in between.
+ */
+static int run_all(FILE *out, const struct kvm_opts *opts, struct cli_source *src, bool json, size_t newest,
+		   size_t oldest)
+{
+	size_t m = oldest - newest + 1;
+	/* posts[j]: the j-th release of the span, oldest first; start[g]: the first j of group g. */
+	struct kvm_post *posts = cli_calloc(m, sizeof(*posts));
+	size_t *start = posts ? cli_calloc(m + 1, sizeof(*start)) : NULL;
+	if (!start) {
+		free(posts);
+		return CLI_BAD;
+	}
+	const struct vmx_snapshot *s = &src->prof.cpus[0].snap;
+	size_t ng = 0;
+	bool any = false;
+	for (size_t j = 0; j < m; j++) {
+		const struct kvm_policy *p = kvm_policy_at(oldest - j);
+		struct kvm_params_input in;
+		kvm_opts_input(opts, p, s, &in, true);
+		kvm_post_setup(p, &in, &posts[j]);
+		if (j == 0 || !post_same(&posts[j - 1], &posts[j]))
+			start[ng++] = j;
+		any |= loads(&posts[j]);
+	}
+	start[ng] = m;
+	char label[512];
 	if (json) {
 		fputs("{\n\"profile\": ", out);
 		vmx_json_str(out, src->label);
 		fputs(",\n\"kernels\": [\n", out);
-		for (size_t i = 0; i < n; i++) {
-			print_json(out, src, &src->prof, &posts[i], 1);
-			fputs(i + 1 < n ? ",\n" : "\n", out);
+		for (size_t j = m; j-- > 0;) {
+			print_json(out, src, &src->prof, &posts[j], 1);
+			fputs(j ? ",\n" : "\n", out);
 		}
 		fputs("],\n\"diffs\": [", out);
-		for (size_t i = 0; i + 1 < n; i++) {
+		for (size_t j = m; j-- > 1;) {
 			fprintf(out, "%s\n {\"kernel\": \"%s\", \"older\": \"%s\", \"loads\": %s, \"older_loads\": %s, "
 				     "\"vmcs_config\": ",
-				i ? "," : "", kvm_policy_at(i)->version, kvm_policy_at(i + 1)->version,
-				loads(&posts[i]) ? "true" : "false", loads(&posts[i + 1]) ? "true" : "false");
-			diff_json(out, &posts[i], &posts[i + 1]);
+				j + 1 < m ? "," : "", posts[j].policy->version, posts[j - 1].policy->version,
+				loads(&posts[j]) ? "true" : "false", loads(&posts[j - 1]) ? "true" : "false");
+			diff_json(out, &posts[j], &posts[j - 1]);
+			fputs("}", out);
+		}
+		fputs("\n],\n\"groups\": [", out);
+		for (size_t g = 0; g < ng; g++) {
+			const struct kvm_post *o = &posts[start[g]];
+			size_t last = start[g + 1] - 1;
+			fprintf(out, "%s\n {\"first\": \"%s\", \"last\": \"%s\", \"releases\": [", g ? "," : "",
+				o->policy->version, posts[last].policy->version);
+			for (size_t j = start[g]; j <= last; j++)
+				fprintf(out, "%s\"%s\"", j > start[g] ? ", " : "", posts[j].policy->version);
+			static const char *const tag[2] = { "inferred", "rc_only" };
+			static const unsigned flag[2] = { KVM_RELF_INFERRED, KVM_RELF_RC_ONLY };
+			for (int t = 0; t < 2; t++) {
+				fprintf(out, "], \"%s\": [", tag[t]);
+				const char *sep = "";
+				for (size_t j = start[g]; j <= last; j++)
+					if (posts[j].policy->rel_flags & flag[t]) {
+						fprintf(out, "%s\"%s\"", sep, posts[j].policy->version);
+						sep = ", ";
+					}
+			}
+			fprintf(out, "], \"loads\": %s, \"status\": \"%s\", \"forced_off\": [", loads(o) ? "true" : "false",
+				kvm_post_status_name(o->status));
+			const char *sep = "";
+			for (int k = 0; k < KVM_P_COUNT; k++)
+				if (o->status == KVM_POST_OK && forced_off(&o->p[k])) {
+					fprintf(out, "%s\"%s\"", sep, kvm_param_get((enum kvm_param)k)->name);
+					sep = ", ";
+				}
+			fputs("], \"changes_from_previous\": ", out);
+			if (g)
+				changes_json(out, o, &posts[start[g] - 1]);
+			else
+				fputs("null", out);
 			fputs("}", out);
 		}
 		fputs("\n]\n}\n", out);
@@ -778,64 +1263,65 @@ static int run_all(FILE *out, const struct kvm_opts *opts, struct cli_source *sr
 				fprintf(out, " %s", opts->params[k].arg);
 			fprintf(out, " (applied to the versions that have them)\n");
 		}
-		fprintf(out, "\n%-6s %-6s %s\n", "kernel", "loads", "status (then: parameters the CPU forces off, and the "
-								    "vmcs_config compared with the next older version)");
-		for (size_t i = 0; i < n; i++) {
-			const struct kvm_post *o = &posts[i];
-			const char *st = kvm_post_status_name(o->status);
-			if (o->status == KVM_POST_OK && !loads(o))
-				st = o->setup.precheck == KVM_PRE_NO_VMX ? "no-vmx" : "fw-disabled";
-			fprintf(out, "%-6s %-6s %s\n", o->policy->version, loads(o) ? "yes" : "no", st);
-			if (o->status == KVM_POST_OK) {
-				/* Boolean parameters the CPU (or a dependency) forces off in this version. */
-				fprintf(out, "       parameters forced off:");
-				bool anyoff = false;
-				for (int k = 0; k < KVM_P_COUNT; k++) {
-					const struct kvm_param_value *v = &o->p[k];
-					if (v->present && (v->why == KVM_WHY_CPU || v->why == KVM_WHY_DEPENDS ||
-							   v->why == KVM_WHY_TIMER_RATE)) {
-						fprintf(out, " %s", kvm_param_get((enum kvm_param)k)->name);
-						anyoff = true;
-					}
-				}
-				fprintf(out, "%s\n", anyoff ? "" : " none");
-			}
-			if (i + 1 == n)
-				continue;
-			const struct kvm_post *b = &posts[i + 1];
-			fprintf(out, "       vmcs_config vs %s:", b->policy->version);
-			if (o->status == KVM_POST_EIO || b->status == KVM_POST_EIO) {
-				fprintf(out, " %s\n", o->status == b->status ? "both fail in setup_vmcs_config"
-					    : o->status == KVM_POST_EIO ? "this one fails in setup_vmcs_config"
-									  : "the older one fails in setup_vmcs_config");
-				continue;
-			}
-			bool same = o->setup.cfg.misc == b->setup.cfg.misc;
-			for (size_t k = 0; k < N_CFG_FIELDS; k++)
-				same = same && cfg_field(o, k) == cfg_field(b, k);
-			if (same) {
-				fprintf(out, " same\n");
-				continue;
-			}
-			fputc('\n', out);
-			diff_text(out, o, b);
+		fprintf(out, "kernels %s to %s: %zu release%s in %zu group%s with the same result, oldest first;\n"
+			     "indented under a group: what changed from the group above\n",
+			posts[0].policy->version, posts[m - 1].policy->version, m, m == 1 ? "" : "s", ng,
+			ng == 1 ? "" : "s");
+		int w = 8;
+		for (size_t g = 0; g < ng; g++) {
+			kvm_span_label(label, sizeof(label), oldest - (start[g + 1] - 1), oldest - start[g]);
+			if ((int)strlen(label) > w)
+				w = (int)strlen(label);
 		}
+		fprintf(out, "\n%-*s  %-5s  %s\n", w, "releases", "loads", "status; parameters the CPU forces off");
+		for (size_t g = 0; g < ng; g++) {
+			const struct kvm_post *o = &posts[start[g]];
+			kvm_span_label(label, sizeof(label), oldest - (start[g + 1] - 1), oldest - start[g]);
+			fprintf(out, "%-*s  %-5s  ", w, label, loads(o) ? "yes" : "no");
+			group_summary(out, o, g ? &posts[start[g] - 1] : NULL);
+			fputc('\n', out);
+			if (g)
+				changes_text(out, o, &posts[start[g] - 1]);
+		}
+		/* Parameters that exist only in part of the span (their value is above where the CPU decides it). */
+		const char *sep = "\nmodule parameters of only some of these releases:";
+		for (int k = 0; k < KVM_P_COUNT; k++) {
+			bool some = false, all = true;
+			for (size_t j = 0; j < m; j++) {
+				some |= posts[j].p[k].present;
+				all &= posts[j].p[k].present;
+			}
+			unsigned first = 0, last = 0;
+			if (!some || all || !kvm_param_releases((enum kvm_param)k, &first, &last))
+				continue;
+			fprintf(out, "%s %s (%u.%u", sep, kvm_param_get((enum kvm_param)k)->name, KVM_REL_MAJOR(first),
+				KVM_REL_MINOR(first));
+			if (last == kvm_policy_at(0)->rel)
+				fputs("+)", out);
+			else
+				fprintf(out, "-%u.%u)", KVM_REL_MAJOR(last), KVM_REL_MINOR(last));
+			sep = ",";
+		}
+		if (*sep == ',')
+			fputc('\n', out);
 	}
-	bool any = false;
-	for (size_t i = 0; i < n; i++)
-		any |= loads(&posts[i]);
+	free(start);
 	free(posts);
 	return any ? CLI_OK : CLI_NO;
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmxcfg kvm [--kernel VERSION|all] (--profile FILE | --cpu NAME | --live) [--param NAME=VALUE]...\n"
-		   "                  [--tsc-khz N] [--json]\n"
+	fprintf(f, "usage: vmxcfg kvm [--kernel VERSION|all|A..B] (--profile FILE | --cpu NAME | --live | --cpuinfo [FILE])\n"
+		   "                  [--param NAME=VALUE]... [--tsc-khz N] [--json]\n"
 		   "what kvm_intel's setup_vmcs_config() and hardware_setup() compute, and why\n");
 	kvm_opts_usage(f);
-	fprintf(f, "  --kernel all     a matrix over every version: loads or not, vmcs_config differences by bit name\n"
-		   "exit: 0 kvm_intel would load (all: on some version), 1 it would fail, 2 bad input\n");
+	fprintf(f, "  --kernel all     every release, oldest first, consecutive releases with the same result as one line\n"
+		   "                   (status, parameters forced off), and between them what changed: controls gained or\n"
+		   "                   lost by name, parameters (old -> new value, and why), rules that fire or stop firing\n"
+		   "  --kernel A..B    the same for releases A to B inclusive (oldest first): 5.4..6.6, 6.1.. (to the\n"
+		   "                   newest), ..5.10 (from the oldest); A and B as for --kernel V (5.15.0-91-generic..6.8)\n"
+		   "exit: 0 kvm_intel would load (all, A..B: on some release), 1 it would fail (on every one), 2 bad input\n");
 }
 
 int cmd_kvm(int argc, char **argv, FILE *out)
@@ -853,18 +1339,28 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 		}
 	}
 	bool json = opts.json;
-	bool all = opts.kernel && !strcmp(opts.kernel, "all");
-	const struct kvm_policy *pol = NULL;
-	if (!all && !(pol = cli_kernel_policy(opts.kernel)))
+	/* --kernel all / A..B: releases kvm_policy_at(span_new) ... kvm_policy_at(span_old), grouped (run_all). */
+	size_t span_new = 0, span_old = 0;
+	int span = kvm_kernel_span(opts.kernel, &span_new, &span_old);
+	if (span < 0)
 		goto done;
+	bool all = span > 0;
+	const struct kvm_policy *pol = NULL;
+	struct cli_kernel kern;
+	if (!all) {
+		if (!(pol = cli_kernel_resolve(opts.kernel, json, &kern)))
+			goto done;
+		opts.sublevel = kern.info.sublevel;
+	}
 	if (all) {
-		/* Every given parameter must exist in at least one version. */
+		/* Every given parameter must exist in at least one version of the span. */
 		for (size_t k = 0; k < opts.n_params; k++) {
 			bool somewhere = false;
-			for (size_t i = 0; i < kvm_policy_count(); i++)
+			for (size_t i = span_new; i <= span_old; i++)
 				somewhere |= kvm_param_present(kvm_policy_at(i), (enum kvm_param)opts.params[k].id, NULL);
 			if (!somewhere) {
-				cli_error("--param %s: no kernel version has this parameter", opts.params[k].arg);
+				cli_error("--param %s: no kernel version %s has this parameter", opts.params[k].arg,
+					  strcmp(opts.kernel, "all") ? "in the range" : "modelled");
 				goto done;
 			}
 		}
@@ -876,15 +1372,13 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 	}
 	if ((rc = cli_source_load(&src, CLI_SRC_PROFILE)) != CLI_OK)
 		goto done;
-	if ((rc = cli_validate_for_negotiation(&src)) != CLI_OK)
-		goto done;
 	/* /proc/cpuinfo gives only part of the capabilities: say what can be concluded (src/cli/kvm_live.c). */
 	if (src.prof.cpus[0].snap.flags & VMX_SNAP_PARTIAL) {
-		rc = cli_kvm_partial(out, &src, all ? NULL : pol, json);
+		rc = all ? cli_kvm_partial_span(out, &src, span_new, span_old, json) : cli_kvm_partial(out, &src, pol, json);
 		goto done;
 	}
 	if (all) {
-		rc = run_all(out, &opts, &src, json);
+		rc = run_all(out, &opts, &src, json, span_new, span_old);
 		goto done;
 	}
 	struct kvm_params_input in;
@@ -898,6 +1392,8 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 	bool consistent = true;
 	if (json) {
 		print_json(out, &src, &src.prof, &post, 0);
+		fputs(",\n \"kernel_info\": ", out);
+		cli_kernel_json(out, &kern);
 		/* Several CPUs: kvm_intel compares every CPU's vmcs_config with the boot CPU's. */
 		if (src.prof.n_cpus > 1) {
 			consistent = cli_kvm_percpu(out, &src, pol, eoi, false);
@@ -906,7 +1402,7 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 		}
 		fputs("\n}\n", out);
 	} else {
-		print_text(out, &src, &src.prof, 0, &post);
+		print_text(out, &src, &src.prof, 0, &post, &kern);
 		if (src.prof.n_cpus > 1)
 			consistent = cli_kvm_percpu(out, &src, pol, eoi, true);
 	}

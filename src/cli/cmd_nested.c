@@ -137,6 +137,11 @@ static const char *none_reason(const struct kvm_post *post, const struct kvm_nes
 {
 	if (n->none == KVM_NESTED_DISABLED)
 		return "nested=0: KVM offers no VMX to guests";
+	if (post->status == KVM_POST_OK && post->setup.precheck == KVM_PRE_FW_DISABLED)
+		return "kvm_intel does not load on L0: firmware left VMX disabled (IA32_FEATURE_CONTROL locked without "
+		       "'VMX outside SMX'), so KVM offers no VMX to guests";
+	if (post->status == KVM_POST_OK && post->setup.precheck == KVM_PRE_NO_VMX)
+		return "kvm_intel does not load on L0: CPUID.1:ECX.VMX is 0";
 	if (post->status == KVM_POST_EIO)
 		return "kvm_intel does not load on L0 (setup_vmcs_config fails; see vmxcfg kvm)";
 	return post->fail_reason ? post->fail_reason : "kvm_intel does not load on L0";
@@ -164,9 +169,11 @@ int cmd_nested(int argc, char **argv, FILE *out)
 		cli_error("nested: --kernel all is not supported here: give one version");
 		goto done;
 	}
-	const struct kvm_policy *pol = cli_kernel_policy(opts.kernel);
+	struct cli_kernel kern;
+	const struct kvm_policy *pol = cli_kernel_resolve(opts.kernel, json, &kern);
 	if (!pol)
 		goto done;
+	opts.sublevel = kern.info.sublevel;
 	if (src.kind == CLI_SRC_NONE) {
 		cli_error("nested: no CPU given: expected --profile FILE, --cpu NAME or --live");
 		usage(stderr);
@@ -234,6 +241,8 @@ int cmd_nested(int argc, char **argv, FILE *out)
 	if (json) {
 		fputs("{\n \"kernel\": ", out);
 		vmx_json_str(out, pol->version);
+		fputs(",\n \"kernel_info\": ", out);
+		cli_kernel_json(out, &kern);
 		fputs(",\n \"profile\": ", out);
 		vmx_json_str(out, src.label);
 		fprintf(out, ",\n \"status\": \"%s\",\n \"l1_vmx\": %s", kvm_post_status_name(post.status),

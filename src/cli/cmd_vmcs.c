@@ -182,16 +182,13 @@ static unsigned snapshot_maxphyaddr(const struct vmx_snapshot *s, bool *from_cpu
 	return (edx1 & ((1u << 6) | (1u << 17))) ? 36 : 32;
 }
 
-static int kvm_fields(const struct kvm_opts *ko, const struct vmx_snapshot *snap, struct vmcs_fields *f,
-		      const struct kvm_policy **pol_out, char *why, size_t whylen)
+/* ko->kernel resolved to pol (cli_kernel_resolve; ko->sublevel set from it). */
+static int kvm_fields(const struct kvm_opts *ko, const struct kvm_policy *pol, const struct vmx_snapshot *snap,
+		      struct vmcs_fields *f, char *why, size_t whylen)
 {
 	static struct kvm_post post;
 	struct kvm_params_input in;
 	struct vmcs_kvm_params p;
-	const struct kvm_policy *pol = cli_kernel_policy(ko->kernel);
-	if (!pol)
-		return CLI_BAD;
-	*pol_out = pol;
 	kvm_params_input_init(&in, pol, snap);
 	if (kvm_opts_input(ko, pol, snap, &in, false))
 		return CLI_BAD;
@@ -233,6 +230,7 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 	static struct vmcs_result r;
 	const struct vmx_snapshot *snap;
 	const struct kvm_policy *pol = NULL;
+	struct cli_kernel kern;
 	bool mp_from_cpuid = true;
 	int rc;
 
@@ -315,6 +313,11 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 		return cli_error("vmcs: --format/--zero-missing apply to FILE, not to --from-kvm");
 	if (src.kind == CLI_SRC_NONE)
 		return cli_error("vmcs: no CPU given: expected --profile FILE, --cpu NAME or --live");
+	if (from_kvm) {
+		if (!(pol = cli_kernel_resolve(ko.kernel, json, &kern)))
+			return CLI_BAD;
+		ko.sublevel = kern.info.sublevel;
+	}
 
 	if (file) {
 		struct vmx_diag d;
@@ -334,7 +337,7 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 	if (from_kvm) {
 		char why[400];
 		why[0] = 0;
-		rc = kvm_fields(&ko, snap, &f, &pol, why, sizeof why);
+		rc = kvm_fields(&ko, pol, snap, &f, why, sizeof why);
 		if (rc == CLI_BAD) {
 			cli_source_free(&src);
 			return CLI_BAD;
@@ -343,7 +346,9 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 			if (json) {
 				fprintf(out, "{\"source\": ");
 				vmx_json_str(out, src.label);
-				fprintf(out, ", \"from_kvm\": \"%s\", \"verdict\": \"no_vcpu\", \"reason\": ", pol->version);
+				fprintf(out, ", \"from_kvm\": \"%s\", \"kernel_info\": ", pol->version);
+				cli_kernel_json(out, &kern);
+				fprintf(out, ", \"verdict\": \"no_vcpu\", \"reason\": ");
 				vmx_json_str(out, why);
 				fprintf(out, "}\n");
 			} else {
@@ -368,8 +373,10 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 		vmx_json_str(out, file ? file : "--from-kvm");
 		fprintf(out, ",\n \"format\": \"%s\",\n \"source\": ", from_kvm ? "kvm" : vmcs_input_format_name(used));
 		vmx_json_str(out, src.label);
-		if (pol)
-			fprintf(out, ",\n \"kernel\": \"%s\"", pol->version);
+		if (pol) {
+			fprintf(out, ",\n \"kernel\": \"%s\",\n \"kernel_info\": ", pol->version);
+			cli_kernel_json(out, &kern);
+		}
 		fprintf(out, ",\n \"maxphyaddr\": %u, \"maxphyaddr_from_cpuid\": %s, \"paw\": %u, \"true_ctls\": %s,\n", maxphy,
 			mp_from_cpuid ? "true" : "false", r.paw, r.true_ctls ? "true" : "false");
 		fprintf(out, " \"verdict\": \"%s\", \"errors\": %u, \"warnings\": %u, \"truncated\": %s,\n",

@@ -21,8 +21,10 @@ void cli_kvm_words(const struct kvm_result *r, uint64_t w[8]);
 /* Per word, bits only in a and only in b (text lines with indent, or one JSON object). */
 void cli_kvm_word_diff(FILE *out, const struct kvm_result *a, const struct kvm_result *b, bool json,
 		       const char *indent);
-/* KVM's nested (L1) MSRs for a host (empty when L1 gets no VMX); false when not available in this build. */
-bool cli_nested_snapshot(const struct kvm_policy *p, const struct vmx_snapshot *s, struct vmx_snapshot *l1);
+/* KVM's nested (L1) MSRs for a host (empty when L1 gets no VMX) at stable sublevel `sublevel` (-1 unknown: the
+ * newest read, cli_kernel_resolve); false when not available in this build. */
+bool cli_nested_snapshot(const struct kvm_policy *p, int sublevel, const struct vmx_snapshot *s,
+			 struct vmx_snapshot *l1);
 
 /*
  * Every profile of every argument: "-" = a stream on stdin, a file = a stream of profiles, else an embedded

@@ -13,6 +13,7 @@
 
 struct kvm_opts {
 	const char *kernel; /* NULL: newest; "all" where allowed */
+	int sublevel;       /* stable sublevel of the resolved --kernel (cli_kernel_resolve), -1 unknown */
 	size_t n_params;
 	struct {
 		int id;         /* enum kvm_param */
@@ -43,5 +44,14 @@ int kvm_opts_input(const struct kvm_opts *o, const struct kvm_policy *p, const s
 void kvm_param_reason(FILE *f, const struct kvm_post *o, enum kvm_param id);
 /* "load failed" sentence for post->status != ok (not EIO details). */
 void kvm_post_fail_text(FILE *f, const struct kvm_post *o);
+/*
+ * --kernel all, A..B, A.. or ..B (A, B release numbers, oldest first, inclusive): 1 with the span as kvm_policy_at()
+ * indices (*newest <= *oldest); 0 when arg is a single version (or NULL); -1 after an error message naming
+ * --kernel and what was expected (unknown end, A newer than B, "..").
+ */
+int kvm_kernel_span(const char *arg, size_t *newest, size_t *oldest);
+/* "5.12-5.19 (5.13 inferred, 5.17 rc)": releases kvm_policy_at(oldest) ... kvm_policy_at(newest), marking the
+ * inferred and release-candidate-only ones; truncated to size. */
+void kvm_span_label(char *buf, size_t size, size_t newest, size_t oldest);
 
 #endif

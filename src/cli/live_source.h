@@ -28,6 +28,13 @@ int cli_live_read(const char *sysroot, struct vmx_profile *p, struct vmx_live_re
  */
 int cli_kvm_partial(FILE *out, const struct cli_source *src, const struct kvm_policy *pol, bool json);
 /*
+ * The same for releases kvm_policy_at(newest) ... kvm_policy_at(oldest) (--kernel all / A..B): consecutive
+ * releases with the same answer are reported once, oldest first; JSON keeps "kernels" (one per release, newest
+ * first) and adds "groups".  0 when some release is known to load, 1 when every release is known to fail, else 2
+ * (report on stdout).
+ */
+int cli_kvm_partial_span(FILE *out, const struct cli_source *src, size_t newest, size_t oldest, bool json);
+/*
  * `vmxcfg kvm` on a multi-CPU source: run the policy on every CPU as kvm_intel's per-CPU check does; when
  * print is set, write a "per-CPU consistency" section (text).  Returns true when every CPU agrees (the module
  * would load as far as this check goes).  eoi = error_on_inconsistent_vmcs_config.

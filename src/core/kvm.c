@@ -48,7 +48,7 @@ static const struct kvm_rule_info rules[KVM_R_COUNT] = {
 	{ KVM_R_ADJUST_PIN, "adjust_pin", "negotiate pin-based controls", "SDM A.3.1" },
 	{ KVM_R_BROKEN_PREEMPTION_TIMER, "broken_preemption_timer",
 	  "the VMX-preemption timer is unreliable on this CPU signature",
-	  "errata BA86, AAX65, AAT59, AAU65, AAO95, AAN92, AAP86, AAM126, AAK139, AAJ124 (Xeon E3-1220 V2)" },
+	  "the erratum of the matching CPU signature (kvm_broken_timer_entry)" },
 	{ KVM_R_POSTED_INTR_NEEDS_VID, "posted_intr_needs_vid",
 	  "process posted interrupts requires virtual-interrupt delivery", "SDM 26.2.1.1" },
 	{ KVM_R_ADJUST_ENTRY, "adjust_entry", "negotiate VM-entry controls", "SDM A.5" },
@@ -58,7 +58,7 @@ static const struct kvm_rule_info rules[KVM_R_COUNT] = {
 	  "SDM 25.7.1, 25.8.1" },
 	{ KVM_R_PERF_GLOBAL_CTRL_ERRATA, "perf_global_ctrl_errata",
 	  "loading IA32_PERF_GLOBAL_CTRL on VM entry/exit does not work on this CPU model",
-	  "errata AAK155, AAP115, AAT100, BC86, AAY89, BD102, BA97" },
+	  "the erratum of the matching CPU model (kvm_perf_erratum_entry)" },
 	{ KVM_R_BASIC_VMCS_SIZE, "basic_vmcs_size", "the VMCS region must fit in one 4-KiB page",
 	  "SDM A.1 (IA32_VMX_BASIC bits 44:32)" },
 	{ KVM_R_BASIC_32BIT_ADDR, "basic_32bit_addresses",
@@ -277,22 +277,46 @@ static void step_sgx_tertiary(struct run *st)
 }
 
 
+static const struct kvm_listed *listed(const struct kvm_policy *p, const struct kvm_listed *l, size_t n, uint32_t v)
+{
+	for (size_t i = 0; p && i < n; i++)
+		if (l[i].value == v && kvm_listed_active(&l[i], p->rel))
+			return &l[i];
+	return (const struct kvm_listed *)0;
+}
+
+const struct kvm_listed *kvm_broken_timer_entry(const struct kvm_policy *p, uint32_t signature)
+{
+	return p ? listed(p, p->broken_timer_sigs, p->n_broken_timer_sigs, signature) : (const struct kvm_listed *)0;
+}
+
+const struct kvm_listed *kvm_perf_erratum_entry(const struct kvm_policy *p, uint32_t model)
+{
+	return p ? listed(p, p->perf_errata_models, p->n_perf_errata_models, model) : (const struct kvm_listed *)0;
+}
+
+const char *kvm_event_ref(const struct kvm_policy *p, const struct kvm_event *e)
+{
+	const struct kvm_listed *l = (const struct kvm_listed *)0;
+	if (e->rule == KVM_R_BROKEN_PREEMPTION_TIMER)
+		l = kvm_broken_timer_entry(p, (uint32_t)e->value);
+	else if (e->rule == KVM_R_PERF_GLOBAL_CTRL_ERRATA)
+		l = kvm_perf_erratum_entry(p, (uint32_t)e->value);
+	if (l && l->note)
+		return l->note;
+	const struct kvm_rule_info *ri = kvm_rule_get((enum kvm_rule)e->rule);
+	return ri ? ri->ref : "";
+}
+
 /* Reserved CPUID.1:EAX bits 15:14 and 31:28 are ignored; type and extended family are compared. */
 bool kvm_broken_timer_cpu(const struct kvm_policy *p, const struct vmx_snapshot *s)
 {
-	uint32_t sig = vmx_cpuid_signature(s) & ~((0x3u << 14) | (0xfu << 28));
-	for (size_t i = 0; p && i < p->n_broken_timer_sigs; i++)
-		if (p->broken_timer_sigs[i].value == sig && kvm_listed_active(&p->broken_timer_sigs[i], p->rel))
-			return true;
-	return false;
+	return kvm_broken_timer_entry(p, vmx_cpuid_signature(s) & ~((0x3u << 14) | (0xfu << 28))) != 0;
 }
 
 bool kvm_perf_erratum_model(const struct kvm_policy *p, uint32_t model)
 {
-	for (size_t i = 0; p && i < p->n_perf_errata_models; i++)
-		if (p->perf_errata_models[i].value == model && kvm_listed_active(&p->perf_errata_models[i], p->rel))
-			return true;
-	return false;
+	return kvm_perf_erratum_entry(p, model) != 0;
 }
 
 static void step_exit_pin(struct run *st)
@@ -385,8 +409,9 @@ static void step_basic(struct run *st)
 		return;
 	}
 	if (vmx_basic_mem_type(basic) != 6) {
-		fail(st, KVM_R_BASIC_MEMTYPE, KVM_EV_FAILED, VMX_CLASS_BASIC, 0, VMX_CLASS_BASIC, 0,
-		     vmx_basic_mem_type(basic));
+		/* bits2 = 1: the MSR is absent and reads 0 (a CPUID that claims VMX without IA32_VMX_BASIC). */
+		fail(st, KVM_R_BASIC_MEMTYPE, KVM_EV_FAILED, VMX_CLASS_BASIC, 0, VMX_CLASS_BASIC,
+		     vmx_snapshot_has(st->s, VMX_MSR_BASIC) ? 0 : 1, vmx_basic_mem_type(basic));
 		return;
 	}
 	st->c.basic = basic;

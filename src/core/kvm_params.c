@@ -479,6 +479,16 @@ static void p_timer(struct ev *e)
 			  "fast TSC) the timer simply goes unused";
 		return;
 	}
+	/* The timer may be allowed by the CPU yet dropped by the broken-timer rule: blame the erratum. */
+	for (size_t i = 0; i < o->setup.n_events; i++) {
+		const struct kvm_event *ev = &o->setup.events[i];
+		if (ev->rule == KVM_R_BROKEN_PREEMPTION_TIMER) {
+			v->value = 0;
+			v->why = KVM_WHY_ERRATUM;
+			v->note = kvm_event_ref(o->policy, ev);
+			return;
+		}
+	}
 	need(v, VMX_CLASS_PIN, e->c->pin, PIN(PREEMPTION_TIMER));
 	finish_cpu(v);
 	if (v->n_lack)

@@ -187,14 +187,26 @@ static const struct kvm_pair pairs[] = {
 
 /* CPUID.1:EAX signatures with a broken VMX-preemption timer (docs/kernel-versions.md, "errata"). */
 static const struct kvm_listed broken_timer[] = {
-	{ 0x000206E6, 419, END }, { 0x00020652, 419, END }, { 0x00020655, 419, END },
-	{ 0x000106E5, 419, END }, { 0x000106A0, 419, END }, { 0x000106A1, 419, END },
-	{ 0x000106A4, 419, END }, { 0x000106A5, 419, END }, { 0x000306A8, 500, END }, /* Xeon E3-1220 V2 */
+	{ 0x000206E6, 419, END, "erratum BA86 (Xeon 7500, Nehalem-EX D0)" },
+	{ 0x00020652, 419, END, "errata AAX65, AAT59, AAU65 (Westmere C2: Xeon L3406, Core i7-600/i5-500/i5-400/i3-300 "
+				"mobile, Core i5-600/i3-500, Pentium G6950)" },
+	{ 0x00020655, 419, END, "erratum AAU65 (Westmere K0)" },
+	{ 0x000106E5, 419, END, "errata AAO95, AAN92, AAP86 (Lynnfield/Clarksfield B1: Xeon 3400, Core i7-800/i5-700, "
+				"mobile Core i7-900/800/700)" },
+	{ 0x000106A0, 419, END, "erratum AAM126 (Xeon 3500 C0)" },
+	{ 0x000106A1, 419, END, "erratum AAM126 (Xeon 3500 C1)" },
+	{ 0x000106A4, 419, END, "erratum AAJ124 (Core i7-900 desktop C0)" },
+	{ 0x000106A5, 419, END, "errata AAM126, AAK139, AAJ124 (Bloomfield/Gainestown D0: Xeon 3500/5500, Core i7-900)" },
+	{ 0x000306A8, 500, END, "Xeon E3-1220 V2 (Ivy Bridge, stepping 8)" },
 };
 
 /* Family-6 models whose IA32_PERF_GLOBAL_CTRL load on entry/exit is broken; the vendor test is a flag. */
 static const struct kvm_listed perf_errata[] = {
-	{ 0x1A, 500, END }, { 0x1E, 500, END }, { 0x25, 500, END }, { 0x2C, 500, END }, { 0x2E, 500, END },
+	{ 0x1A, 500, END, "erratum AAK155 (Nehalem-EP, model 0x1A)" },
+	{ 0x1E, 500, END, "erratum AAP115 (Nehalem, model 0x1E)" },
+	{ 0x25, 500, END, "erratum AAT100 (Westmere, model 0x25)" },
+	{ 0x2C, 500, END, "errata BC86, AAY89, BD102 (Westmere-EP, model 0x2C)" },
+	{ 0x2E, 500, END, "erratum BA97 (Nehalem-EX, model 0x2E)" },
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -49,7 +49,9 @@ int kvm_nested_msrs(const struct kvm_post *post, const struct vmx_snapshot *l0, 
 		n->msr[i] = 0;
 	n->exposed = 0;
 	n->valid = false;
-	if (post->status != KVM_POST_OK) {
+	/* No VMX, or VMX left off by firmware: kvm_intel stops before setup, so there is no L1 offer at all. */
+	if (post->status != KVM_POST_OK || post->setup.precheck == KVM_PRE_NO_VMX ||
+	    post->setup.precheck == KVM_PRE_FW_DISABLED) {
 		n->none = KVM_NESTED_NOT_LOADED;
 		return VMX_OK;
 	}

@@ -76,7 +76,7 @@ t_run 2 $V vmcs $CPU
 t_run 2 $V vmcs tests/vmcs/controls-good.json
 t_stderr_has "no CPU given"
 t_run 2 $V vmcs tests/vmcs/controls-good.json $CPU --kernel 6.6
-t_run 2 $V vmcs --from-kvm $CPU --kernel 9.9
+t_run 2 $V vmcs --from-kvm $CPU --kernel 4.9
 t_stdout_empty
 
 # --from-kvm: KVM's own controls pass where kvm_intel loads (exit 1 = does not load).  Every 5th embedded profile

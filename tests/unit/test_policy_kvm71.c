@@ -140,6 +140,6 @@ int main(void)
 	}
 	printf("embedded profiles: %zu ok, %zu eio; perturbed copies: %zu (%zu eio)\n", n_ok, n_eio, n_var, n_var_eio);
 	T_CHECK(n_var_eio > 100 && n_var_eio < n_var / 2); /* the perturbations reach both outcomes */
-	T_CHECK(n_ok + n_eio >= 59);
+	T_CHECK(n_ok + n_eio >= vmx_embedded_count()); /* at least one CPU per embedded profile */
 	return T_DONE();
 }

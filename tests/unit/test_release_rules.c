@@ -361,6 +361,19 @@ static void test_param_rules(void)
 	T_EQ_U64(VAL(o, KVM_P_PREEMPTION_TIMER), 0);
 	T_EQ_U64(WHY(o, KVM_P_PREEMPTION_TIMER), KVM_WHY_TIMER_RATE);
 
+	/* A CPU on the broken-timer list: the parameter blames the erratum entry that matched, not the pin control. */
+	static struct vmx_snapshot wsm;
+	permissive(&wsm, 0x00020655);
+	o = params("6.6", -1, &wsm, -1, 0, false);
+	T_EQ_U64(VAL(o, KVM_P_PREEMPTION_TIMER), 0);
+	T_EQ_U64(WHY(o, KVM_P_PREEMPTION_TIMER), KVM_WHY_ERRATUM);
+	T_CHECK(o->p[KVM_P_PREEMPTION_TIMER].note && strstr(o->p[KVM_P_PREEMPTION_TIMER].note, "AAU65") &&
+		!strstr(o->p[KVM_P_PREEMPTION_TIMER].note, "BA86"));
+	T_EQ_U64(o->p[KVM_P_PREEMPTION_TIMER].n_lack, 0);
+	for (size_t i = 0; i < o->setup.n_events; i++)
+		if (o->setup.events[i].rule == KVM_R_BROKEN_PREEMPTION_TIMER)
+			T_EQ_STR(kvm_event_ref(o->policy, &o->setup.events[i]), o->p[KVM_P_PREEMPTION_TIMER].note);
+
 	/* enable_shadow_vmcs with nested=0: ruled in 4.19/4.20, not evaluated from 5.0. */
 	t = s;
 	t.msr[VMX_MSR_PROCBASED2] &= ~((uint64_t)SEC(SHADOW_VMCS) << 32);
