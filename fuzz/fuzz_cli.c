@@ -387,7 +387,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stderr = saved_err;
 	FUZZ_ASSERT(fclose(o) == 0 && fclose(e) == 0);
 
-	FUZZ_ASSERT(rc == CLI_OK || rc == CLI_NO || rc == CLI_BAD);
+	FUZZ_ASSERT(rc == CLI_OK || rc == CLI_NO || rc == CLI_BAD || rc == CLI_UNKNOWN);
+	/* 3 (no verdict) keeps its report on stdout but must say on stderr what would decide it. */
+	if (rc == CLI_UNKNOWN && (err_len < 8 || memcmp(err, "vmxcfg: ", 8) != 0)) {
+		fprintf(stderr, "exit 3 without a 'vmxcfg: ' message; stderr was:\n%.*s\n", (int)err_len, err);
+		abort();
+	}
 	if (rc == CLI_BAD) {
 		FUZZ_ASSERT(out_len == 0);
 		if (err_len < 8 || memcmp(err, "vmxcfg: ", 8) != 0) {

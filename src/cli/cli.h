@@ -2,8 +2,13 @@
 /*
  * CLI conventions.  Every subcommand is `int cmd_NAME(int argc, char **argv, FILE *out)`: argv[0] is the
  * subcommand name; it writes its result to `out` (a memory buffer that main() copies to stdout only when the
- * exit code is 0 or 1, so a usage error or bad input never leaves partial output); messages go to stderr.
- * Exit codes: 0 success / would load / passes, 1 negative verdict, 2 usage error or bad input.
+ * exit code is 0, 1 or 3, so a usage error or bad input never leaves partial output); messages go to stderr.
+ * Exit codes, the same for every command (README "Exit codes", docs/vmxcfg.1 EXIT STATUS, CLI_EXIT_HELP):
+ *   0 CLI_OK       yes: success / kvm_intel would load / the controls pass / ready
+ *   1 CLI_NO       no: a negative verdict
+ *   2 CLI_BAD      usage error or malformed input: stderr names the option or FILE:LINE; nothing on stdout
+ *   3 CLI_UNKNOWN  no verdict: what is known does not decide it (a partial /proc/cpuinfo source, a check that
+ *                  could not be made); the report is on stdout and stderr says which records would decide it
  */
 #ifndef VMXCFG_CLI_H
 #define VMXCFG_CLI_H
@@ -18,11 +23,23 @@
 #define CLI_OK 0
 #define CLI_NO 1
 #define CLI_BAD 2
+#define CLI_UNKNOWN 3
+
+/*
+ * The one line every command prints when only the firmware state is unknown (no IA32_FEATURE_CONTROL in the
+ * source): the verdict is then computed as if firmware enabled VMX.
+ */
+#define CLI_FW_ASSUMED "IA32_FEATURE_CONTROL (0x3a) not recorded: assuming firmware enabled VMX"
+
+/* The exit-code table every command's --help ends with (src/cli/common.c). */
+extern const char CLI_EXIT_HELP[];
 
 /* Print "vmxcfg: <message>" on stderr; returns CLI_BAD. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a diagnostic "vmxcfg: FILE:LINE: message" on stderr; returns CLI_BAD. */
 int cli_diag(const struct vmx_diag *d);
+/* Print "vmxcfg: <message>" on stderr (which records would decide it); returns CLI_UNKNOWN. */
+int cli_unknown(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Where the capabilities come from. */
 enum cli_source_kind { CLI_SRC_NONE = 0, CLI_SRC_PROFILE, CLI_SRC_CPU, CLI_SRC_LIVE, CLI_SRC_CPUINFO };
@@ -31,6 +48,9 @@ struct cli_source {
 	enum cli_source_kind kind;
 	const char *arg;     /* file name, embedded profile name, cpuinfo file (NULL = /proc/cpuinfo) */
 	const char *sysroot; /* --sysroot DIR (or $VMXCFG_SYSROOT) for live sources */
+	bool no_vmx_ok;      /* set by the command: when this machine has no VMX ("vmx flags" absent for lack of
+			      * VMX), load a CPUID-only snapshot (VMX bit clear) instead of failing, so that
+			      * kvm_intel's precheck answers */
 	struct vmx_profile prof; /* filled by cli_source_load */
 	char label[300];     /* for output: file name or embedded name */
 };
@@ -42,7 +62,10 @@ void cli_source_init(struct cli_source *s);
  * missing argument or a second, conflicting source.
  */
 int cli_source_opt(struct cli_source *s, int argc, char **argv, int *i);
-/* Load the chosen source (the default, if none was given, is `def`). Returns CLI_OK or CLI_BAD (message printed). */
+/*
+ * Load the chosen source (the default, if none was given, is `def`; CLI_SRC_LIVE is "this machine": the msr
+ * devices under --sysroot, else /proc/cpuinfo with a note). Returns CLI_OK or CLI_BAD (message printed).
+ */
 int cli_source_load(struct cli_source *s, enum cli_source_kind def);
 void cli_source_free(struct cli_source *s);
 
@@ -51,7 +74,8 @@ int cli_source_load_live(struct cli_source *s);
 
 /*
  * The whole command line (argv[0] = program, argv[1] = subcommand): dispatch to the subcommand and copy its
- * output to `sink` only when it completes with CLI_OK or CLI_NO.  Returns the exit code.  src/cli/run.c.
+ * output to `sink` only when it completes with CLI_OK, CLI_NO or CLI_UNKNOWN.  Returns the exit code.
+ * src/cli/run.c.
  */
 int cli_run(int argc, char **argv, FILE *sink);
 
@@ -108,8 +132,9 @@ void cli_kernel_behaviour(const struct kvm_policy *p, char *buf, size_t n);
 /* The value of the "kernel_info" key: {"asked", "release", "behaviour", "exact", "sublevel", ...}. */
 void cli_kernel_json(FILE *out, const struct cli_kernel *k);
 /*
- * Load the source (default --profile) for a command that needs every VMX MSR: a partial (/proc/cpuinfo)
- * source or an impossible snapshot is an error.  CLI_OK or CLI_BAD (printed).
+ * Load the source (default: this machine, as CLI_SRC_LIVE) for a command that needs every VMX MSR.  CLI_OK;
+ * CLI_BAD (printed) when it cannot be read; CLI_UNKNOWN (printed: which records would decide it) when it is a
+ * partial (/proc/cpuinfo) source.
  */
 int cli_source_load_msrs(struct cli_source *s);
 

@@ -169,7 +169,8 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 	kvm_input_init(&in, bs);
 	kvm_setup_vmcs_config(pol, &in, &r);
 	static struct vmx_snapshot l1;
-	bool has_l1 = cli_nested_snapshot(pol, kern.info.sublevel, bs, &l1);
+	const char *no_l1 = NULL;
+	bool has_l1 = cli_nested_snapshot(pol, kern.info.sublevel, bs, &l1, &no_l1);
 	struct vmx_qemu_words hw, g;
 	vmx_qemu_words_from_snapshot(has_l1 ? &l1 : bs, &hw);
 	vmx_qemu_guest_features(&hw, bs, &g);
@@ -189,9 +190,14 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 	}
 	if (ofile || !json) {
 		vmx_profile_write(pf, &p);
-		fprintf(pf, "# qemu-cpu-features (vmxcfg baseline; QEMU names, qemu-vmx-names.md):\n# ");
-		qemu_list(pf, &g, false, ",", "");
-		fputc('\n', pf);
+		if (has_l1) {
+			fprintf(pf, "# qemu-cpu-features (vmxcfg baseline; QEMU names, qemu-vmx-names.md):\n# ");
+			qemu_list(pf, &g, false, ",", "");
+			fputc('\n', pf);
+		} else {
+			fprintf(pf, "# qemu-cpu-features: none (kernel %s): %s: no QEMU -cpu line can be derived from KVM\n",
+				pol->version, no_l1);
+		}
 	}
 	if (ofile && fclose(pf) != 0) {
 		cli_error("%s: write error", ofile);
@@ -244,7 +250,14 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 				vmx_msr_index((enum vmx_msr_slot)i), c->b.conflict[i]);
 			sep = ", ";
 		}
-		fprintf(out, "],\n \"qemu_features_from\": \"%s\",\n \"qemu_cpu\": \"", has_l1 ? "kvm_nested" : "raw_msrs");
+		if (!has_l1) {
+			fputs("],\n \"l1_offer\": null,\n \"l1_offer_reason\": ", out);
+			vmx_json_str(out, no_l1);
+			fputs(",\n \"qemu_features_from\": null,\n \"qemu_cpu\": null,\n \"qemu_on\": [],\n \"qemu_off\": []\n}\n",
+			      out);
+			goto json_done;
+		}
+		fputs("],\n \"l1_offer\": true,\n \"qemu_features_from\": \"kvm_nested\",\n \"qemu_cpu\": \"", out);
 		qemu_list(out, &g, false, ",", "");
 		fputs("\",\n \"qemu_on\": [", out);
 		sep = "";
@@ -267,6 +280,7 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 			sep = ", ";
 		}
 		fputs("]\n}\n", out);
+	json_done:;
 	} else if (ofile) {
 		fprintf(out, "baseline of %zu hosts (%zu CPUs) written to %s\n", c->hosts, c->cpus, ofile);
 		fprintf(out, "kvm_intel %s with the baseline: %s\n", pol->version,
@@ -275,9 +289,14 @@ int cmd_baseline(int argc, char **argv, FILE *out)
 			fprintf(out, "note: %s\n", notes[i]);
 		if (conflicts)
 			fprintf(out, "conflict: some control is forced to 1 on one host and unavailable on another\n");
-		fprintf(out, "QEMU (%s): -cpu host,migratable=on,", has_l1 ? "from KVM's L1 offer" : "from the raw MSRs");
-		qemu_list(out, &g, false, ",", "");
-		fputc('\n', out);
+		if (has_l1) {
+			fprintf(out, "QEMU (from KVM's L1 offer): -cpu host,migratable=on,");
+			qemu_list(out, &g, false, ",", "");
+			fputc('\n', out);
+		} else {
+			fprintf(out, "QEMU: none (kernel %s): %s: no QEMU -cpu line can be derived from KVM\n", pol->version,
+				no_l1);
+		}
 	}
 	rc = (conflicts || !cli_kvm_loads(&r)) ? CLI_NO : CLI_OK;
 	vmx_profile_free(&p);

@@ -959,6 +959,7 @@ static void usage(FILE *f)
 		   "  --format vmxcap  the layout of QEMU's scripts/kvm/vmxcap (boot CPU)\n"
 		   "  --kernel         kvm_intel version for the per-CPU consistency verdict (default: newest)\n"
 		   "exit: 0 decoded, 1 per-CPU inconsistency kvm_intel would refuse, 2 bad input or unreadable source\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
 int cmd_caps(int argc, char **argv, FILE *out)

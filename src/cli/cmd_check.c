@@ -170,31 +170,12 @@ static void usage(FILE *f)
 	fprintf(f, "usage: vmxcfg check [--sysroot DIR] [--kernel VERSION]\n"
 		   "  is this machine ready for KVM (kvm_intel)?  one line per check: PASS / WARN / FAIL / SKIP\n"
 		   "  --kernel  the kvm_intel version to predict (default: the running kernel's)\n"
-		   "exit: 0 ready, 1 not ready, 2 could not tell\n");
+		   "exit: 0 ready, 1 not ready, 3 could not tell (a check could not be made)\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
-static int run_check(int argc, char **argv, FILE *out);
-
-/* The report is wanted for every exit code, 2 ("could not tell") included: main() prints `out` only for 0 and 1. */
+/* 3 ("could not tell") prints the report like 0 and 1 (main() copies `out` for them). */
 int cmd_check(int argc, char **argv, FILE *out)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		return cli_error("out of memory");
-	int rc = run_check(argc, argv, mem);
-	fclose(mem);
-	bool report = rc != CLI_BAD || (len > 0 && strstr(buf, "\nresult: ") != NULL);
-	if (report && len)
-		fwrite(buf, 1, len, rc == CLI_BAD ? stdout : out);
-	if (rc == CLI_BAD && report)
-		fflush(stdout);
-	free(buf);
-	return rc;
-}
-
-static int run_check(int argc, char **argv, FILE *out)
 {
 	struct cli_source src;
 	cli_source_init(&src);
@@ -469,7 +450,10 @@ static int run_check(int argc, char **argv, FILE *out)
 		rc = CLI_NO;
 	} else if (c.unknowns) {
 		fprintf(out, "\nresult: COULD NOT TELL (%d check%s could not be made)\n", c.unknowns, c.unknowns == 1 ? "" : "s");
-		rc = CLI_BAD;
+		rc = cli_unknown("check: no verdict (exit 3): %d check%s could not be made (WARN lines above); %s",
+				 c.unknowns, c.unknowns == 1 ? "" : "s",
+				 !have_msr ? "read the MSRs (root, 'modprobe msr'; 'modprobe cpuid' for CPUID) and run it again"
+					   : "see the HINT lines for what would decide them");
 	} else {
 		fprintf(out, "\nresult: READY for KVM\n");
 		rc = CLI_OK;

@@ -115,19 +115,34 @@ bool cli_kvm_loads(const struct kvm_result *r)
  * When kvm_intel does not load or nested is off, L1 gets no VMX MSRs at all: *l1 holds only CPUID.
  */
 bool cli_nested_snapshot(const struct kvm_policy *p, int sublevel, const struct vmx_snapshot *s,
-			 struct vmx_snapshot *l1)
+			 struct vmx_snapshot *l1, const char **why)
 {
 	struct kvm_params_input in;
 	static struct kvm_post post;
 	struct kvm_nested n;
 	kvm_params_input_init(&in, p, s);
 	in.sublevel = sublevel;
-	if (kvm_nested_compute(p, &in, &post, &n, l1) != VMX_OK || !n.valid) {
-		vmx_snapshot_init(l1);
-		for (uint32_t i = 0; i < s->n_cpuid; i++)
-			vmx_snapshot_set_cpuid(l1, &s->cpuid[i]);
+	int rc = kvm_nested_compute(p, &in, &post, &n, l1);
+	if (rc == VMX_OK && n.valid)
+		return true;
+	vmx_snapshot_init(l1);
+	for (uint32_t i = 0; i < s->n_cpuid; i++)
+		vmx_snapshot_set_cpuid(l1, &s->cpuid[i]);
+	if (why) {
+		if (rc == VMX_OK && n.none == KVM_NESTED_DISABLED)
+			*why = "nested=0: KVM offers no VMX to guests";
+		else if (post.setup.precheck == KVM_PRE_FW_DISABLED)
+			*why = "kvm_intel would not load: VMX disabled by firmware (IA32_FEATURE_CONTROL locked without "
+			       "'VMX outside SMX'), so there is no L1 offer";
+		else if (post.setup.precheck == KVM_PRE_NO_VMX)
+			*why = "kvm_intel would not load: no VMX in CPUID, so there is no L1 offer";
+		else if (post.status == KVM_POST_EIO)
+			*why = "kvm_intel would not load: setup_vmcs_config fails with -EIO (see vmxcfg kvm), so there is no "
+			       "L1 offer";
+		else
+			*why = "kvm_intel would not load, so there is no L1 offer";
 	}
-	return true;
+	return false;
 }
 
 static void usage(FILE *f)
@@ -143,9 +158,21 @@ struct side {
 	const struct vmx_snapshot *s;
 	struct kvm_result r;
 	struct vmx_snapshot l1;
-	bool has_l1;
+	bool has_l1;       /* KVM offers L1 VMX (else l1 is CPUID only and no_l1 says why) */
+	const char *no_l1;
 	struct vmx_qemu_words host, guest;
 };
+
+static void json_offer(FILE *out, const struct side *x)
+{
+	if (x->has_l1) {
+		fputs("{\"l1_offer\": true}", out);
+		return;
+	}
+	fputs("{\"l1_offer\": null, \"l1_offer_reason\": ", out);
+	vmx_json_str(out, x->no_l1);
+	fputc('}', out);
+}
 
 static void print_who(FILE *out, const char *tag, const struct side *x)
 {
@@ -204,8 +231,9 @@ int cmd_diff(int argc, char **argv, FILE *out)
 		x[k].s = &x[k].src.prof.cpus[0].snap;
 		kvm_input_init(&in, x[k].s);
 		kvm_setup_vmcs_config(pol, &in, &x[k].r);
-		x[k].has_l1 = cli_nested_snapshot(pol, kern.info.sublevel, x[k].s, &x[k].l1);
-		vmx_qemu_words_from_snapshot(x[k].has_l1 ? &x[k].l1 : x[k].s, &x[k].host);
+		x[k].has_l1 = cli_nested_snapshot(pol, kern.info.sublevel, x[k].s, &x[k].l1, &x[k].no_l1);
+		/* QEMU's host features are KVM's L1 offer: none (CPUID only) when KVM offers no L1 VMX. */
+		vmx_qemu_words_from_snapshot(&x[k].l1, &x[k].host);
 		vmx_qemu_guest_features(&x[k].host, x[k].s, &x[k].guest);
 	}
 	struct vmx_gap ab[VMX_MAX_GAPS], ba[VMX_MAX_GAPS];
@@ -227,7 +255,9 @@ int cmd_diff(int argc, char **argv, FILE *out)
 		vmx_caps_gaps(&x[1].l1, &x[0].l1, nba_g, VMX_MAX_GAPS, &nnba);
 	}
 	bool kvm_worse = cli_kvm_loads(&x[0].r) && !cli_kvm_loads(&x[1].r);
-	bool covers = gab == 0 && !kvm_worse && !any_lost && ngab == 0;
+	/* A B without an L1 offer does not cover an A that has one. */
+	bool l1_worse = x[0].has_l1 && !x[1].has_l1;
+	bool covers = gab == 0 && !kvm_worse && !l1_worse && !any_lost && ngab == 0;
 
 	if (json) {
 		fputs("{\n \"a\": ", out);
@@ -274,7 +304,11 @@ int cmd_diff(int argc, char **argv, FILE *out)
 			fputs("null", out);
 		fputs("},\n \"nested\": ", out);
 		if (!both_l1) {
-			fputs("{\"available\": false}", out);
+			fputs("{\"available\": false, \"a\": ", out);
+			json_offer(out, &x[0]);
+			fputs(", \"b\": ", out);
+			json_offer(out, &x[1]);
+			fputc('}', out);
 		} else {
 			fputs("{\"available\": true, \"a_not_b\": [", out);
 			sep = "";
@@ -296,8 +330,7 @@ int cmd_diff(int argc, char **argv, FILE *out)
 			}
 			fputs("]}", out);
 		}
-		fprintf(out, ",\n \"qemu\": {\"host_features_from\": \"%s\", \"lost_a_to_b\": [",
-			both_l1 ? "kvm_nested" : "raw_msrs");
+		fputs(",\n \"qemu\": {\"host_features_from\": \"kvm_nested\", \"lost_a_to_b\": [", out);
 		vmx_qemu_print_lost(out, &lost, ", ", true);
 		fputs("], \"lost_b_to_a\": [", out);
 		vmx_qemu_print_lost(out, &gained, ", ", true);
@@ -327,6 +360,9 @@ int cmd_diff(int argc, char **argv, FILE *out)
 			vmx_gap_print(out, &ab[i]);
 		}
 		fprintf(out, "\nKVM (kernel %s): A %s, B %s\n", pol->version, kvm_outcome(&x[0].r), kvm_outcome(&x[1].r));
+		for (int k = 0; k < 2; k++)
+			if (x[k].r.precheck == KVM_PRE_UNKNOWN)
+				fprintf(out, "  %c: %s\n", "AB"[k], CLI_FW_ASSUMED);
 		if (cli_kvm_loads(&x[0].r) && cli_kvm_loads(&x[1].r))
 			cli_kvm_word_diff(out, &x[0].r, &x[1].r, false, "  ");
 		if (both_l1) {
@@ -339,10 +375,15 @@ int cmd_diff(int argc, char **argv, FILE *out)
 				if (nba_g[i].kind != VMX_GAP_NOTE)
 					vmx_gap_print(out, &nba_g[i]);
 		} else {
-			fputs("\nNested (L1): not computed in this build\n", out);
+			fputs("\nNested (L1):\n", out);
+			for (int k = 0; k < 2; k++)
+				fprintf(out, "  %c: %s%s\n", "AB"[k], x[k].has_l1 ? "KVM offers L1 VMX" : "no L1 offer: ",
+					x[k].has_l1 ? "" : x[k].no_l1);
 		}
 		fprintf(out, "\nQEMU: vmx-* features a guest started on A (-cpu host) could not keep on B%s:\n  ",
-			both_l1 ? "" : " (from the raw MSRs)");
+			!x[1].has_l1 ? " (B has no L1 offer: a guest there gets no VMX)"
+			: !x[0].has_l1 ? " (A has no L1 offer: a guest there gets no VMX)"
+				       : "");
 		if (!vmx_qemu_print_lost(out, &lost, ",", false))
 			fputs("none", out);
 		fputs("\n  and from B to A: ", out);

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		   "  write every online CPU's VMX capability MSRs and CPUID as a profile (needs the msr driver:\n"
 		   "  root or CAP_SYS_RAWIO, 'modprobe msr'); --profile FILE / --cpu NAME re-write a profile\n"
 		   "exit: 0 written, 2 the devices cannot be read or bad usage\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
 static int write_file(const char *path, const struct vmx_profile *p)

@@ -151,6 +151,7 @@ static void usage(FILE *f)
 		   "  --by      kvm: identical negotiated kvm_intel configuration (default); caps: identical VMX MSRs\n"
 		   "  --json    one JSON object per group and line (JSON lines)\n"
 		   "exit: 0 ok, 2 bad input\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
 int cmd_group(int argc, char **argv, FILE *out)

@@ -33,6 +33,7 @@ static void usage(FILE *f)
 		   "  --host N    a log with several distinct hosts: import the N-th (1-based); 'all' writes every\n"
 		   "              one (needs -o DIR)\n"
 		   "exit: 0 imported, 2 usage error or a bad, truncated or misleading log (nothing written)\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
 /* File stem for output names: base name without .log/.txt and without a .vbox/.vmware/... part. */

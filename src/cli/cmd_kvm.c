@@ -301,7 +301,7 @@ static const char *precheck_reason(enum kvm_precheck p, const struct vmx_snapsho
 		return "VMX disabled by firmware: IA32_FEATURE_CONTROL (0x3a) is locked with 'enable VMX outside SMX' "
 		       "(bit 2) clear";
 	case KVM_PRE_UNKNOWN:
-		return "IA32_FEATURE_CONTROL (0x3a) is not in the profile: whether firmware enabled VMX is unknown";
+		return CLI_FW_ASSUMED;
 	default:
 		return "CPUID.1:ECX.VMX = 1 and IA32_FEATURE_CONTROL allows VMX outside SMX";
 	}
@@ -513,8 +513,10 @@ static void print_text(FILE *out, const struct cli_source *src, const struct vmx
 	(void)cpu;
 	kernel_header(out, k);
 	const struct vmx_snapshot *s = &p->cpus[cpu].snap;
-	if (r->precheck != KVM_PRE_OK)
-		fprintf(out, "%s: %s\n", r->precheck == KVM_PRE_UNKNOWN ? "unknown" : "kvm_intel stops before setup_vmcs_config with -EOPNOTSUPP",
+	if (r->precheck == KVM_PRE_UNKNOWN)
+		fprintf(out, "%s\n", CLI_FW_ASSUMED);
+	else if (r->precheck != KVM_PRE_OK)
+		fprintf(out, "kvm_intel stops before setup_vmcs_config with -EOPNOTSUPP: %s\n",
 			precheck_reason(r->precheck, s));
 	if (r->status == KVM_STATUS_EIO) {
 		text_failure(out, r);
@@ -1257,6 +1259,8 @@ static int run_all(FILE *out, const struct kvm_opts *opts, struct cli_source *sr
 	} else {
 		const char *name = vmx_profile_meta(&src->prof, "name");
 		fprintf(out, "CPU: %s (%s)\n", name ? name : src->label, src->label);
+		if (kvm_precheck(&src->prof.cpus[0].snap) == KVM_PRE_UNKNOWN)
+			fprintf(out, "%s\n", CLI_FW_ASSUMED);
 		if (opts->n_params) {
 			fprintf(out, "parameters:");
 			for (size_t k = 0; k < opts->n_params; k++)
@@ -1312,16 +1316,19 @@ static int run_all(FILE *out, const struct kvm_opts *opts, struct cli_source *sr
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmxcfg kvm [--kernel VERSION|all|A..B] (--profile FILE | --cpu NAME | --live | --cpuinfo [FILE])\n"
-		   "                  [--param NAME=VALUE]... [--tsc-khz N] [--json]\n"
-		   "what kvm_intel's setup_vmcs_config() and hardware_setup() compute, and why\n");
+	fprintf(f, "usage: vmxcfg kvm [--kernel VERSION|all|A..B] [--profile FILE | --cpu NAME | --live | --cpuinfo [FILE]]\n"
+		   "                  [--sysroot DIR] [--param NAME=VALUE]... [--tsc-khz N] [--json]\n"
+		   "what kvm_intel's setup_vmcs_config() and hardware_setup() compute, and why; no source option: this\n"
+		   "machine (as --live: /dev/cpu/N/msr, else /proc/cpuinfo with a note; under --sysroot DIR if given)\n");
 	kvm_opts_usage(f);
 	fprintf(f, "  --kernel all     every release, oldest first, consecutive releases with the same result as one line\n"
 		   "                   (status, parameters forced off), and between them what changed: controls gained or\n"
 		   "                   lost by name, parameters (old -> new value, and why), rules that fire or stop firing\n"
 		   "  --kernel A..B    the same for releases A to B inclusive (oldest first): 5.4..6.6, 6.1.. (to the\n"
 		   "                   newest), ..5.10 (from the oldest); A and B as for --kernel V (5.15.0-91-generic..6.8)\n"
-		   "exit: 0 kvm_intel would load (all, A..B: on some release), 1 it would fail (on every one), 2 bad input\n");
+		   "exit: 0 kvm_intel would load (all, A..B: on some release), 1 it would fail (on every one), 3 the\n"
+		   "source (/proc/cpuinfo) does not show whether it loads\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
 int cmd_kvm(int argc, char **argv, FILE *out)
@@ -1365,12 +1372,9 @@ int cmd_kvm(int argc, char **argv, FILE *out)
 			}
 		}
 	}
-	if (src.kind == CLI_SRC_NONE) {
-		cli_error("kvm: no CPU given: expected --profile FILE, --cpu NAME or --live");
-		usage(stderr);
-		goto done;
-	}
-	if ((rc = cli_source_load(&src, CLI_SRC_PROFILE)) != CLI_OK)
+	/* No source option: this machine, as --live.  A machine without VMX is answered by kvm_intel's precheck. */
+	src.no_vmx_ok = true;
+	if ((rc = cli_source_load(&src, CLI_SRC_LIVE)) != CLI_OK)
 		goto done;
 	/* /proc/cpuinfo gives only part of the capabilities: say what can be concluded (src/cli/kvm_live.c). */
 	if (src.prof.cpus[0].snap.flags & VMX_SNAP_PARTIAL) {

@@ -28,9 +28,12 @@ static const char *cls_name(unsigned c)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmxcfg negotiate --policy FILE (--profile FILE | --cpu NAME | --live) [--json]\n"
-		   "negotiate VMX controls with a custom policy (format: data/policies/README.md)\n"
-		   "exit: 0 the policy's requirements are met, 1 they are not, 2 bad input\n");
+	fprintf(f, "usage: vmxcfg negotiate --policy FILE [--profile FILE | --cpu NAME | --live] [--sysroot DIR] [--json]\n"
+		   "negotiate VMX controls with a custom policy (format: data/policies/README.md); no source option:\n"
+		   "this machine (as --live)\n"
+		   "exit: 0 the policy's requirements are met, 1 they are not, 3 the source is /proc/cpuinfo (only part\n"
+		   "of the MSRs)\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
 static void text_event(FILE *out, const struct vmx_neg_event *e)
@@ -85,10 +88,8 @@ int cmd_negotiate(int argc, char **argv, FILE *out)
 		cli_error("negotiate: no policy given: expected --policy FILE (e.g. data/policies/simplevisor.policy)");
 		goto done;
 	}
-	if (src.kind == CLI_SRC_NONE) {
-		cli_error("negotiate: no CPU given: expected --profile FILE, --cpu NAME or --live");
-		goto done;
-	}
+	/* No source option: this machine (--live, /proc/cpuinfo when the msr device is not readable). */
+	src.no_vmx_ok = true;
 	static struct vmx_policy pol;
 	struct vmx_diag d;
 	if (vmx_policy_load(pfile, &pol, &d)) {

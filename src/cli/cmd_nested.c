@@ -79,12 +79,15 @@ static uint64_t view_bits(const struct vmx_snapshot *s, enum vmx_class c)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmxcfg nested (--profile FILE | --cpu NAME | --live) [--kernel V] [--param NAME=VALUE]...\n"
-		   "                     [-o FILE] [--json]\n"
-		   "the VMX capability MSRs (0x480-0x491, TRUE and legacy) KVM exposes to an L1 guest\n"
+	fprintf(f, "usage: vmxcfg nested [--profile FILE | --cpu NAME | --live] [--sysroot DIR] [--kernel V]\n"
+		   "                     [--param NAME=VALUE]... [-o FILE] [--json]\n"
+		   "the VMX capability MSRs (0x480-0x491, TRUE and legacy) KVM exposes to an L1 guest; no source option:\n"
+		   "this machine (as --live)\n"
 		   "  -o FILE          write them as a profile (CPUID passed through); '-' = stdout instead of the text\n");
 	kvm_opts_usage(f);
-	fprintf(f, "exit: 0 L1 gets VMX, 1 it does not (kvm_intel fails to load, or nested=0), 2 bad input\n");
+	fprintf(f, "exit: 0 L1 gets VMX, 1 it does not (kvm_intel fails to load, or nested=0), 3 the source is\n"
+		   "/proc/cpuinfo (only part of the MSRs)\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
 static void text_loss(FILE *out, const struct vmx_snapshot *l0, const struct vmx_snapshot *l1)
@@ -174,11 +177,8 @@ int cmd_nested(int argc, char **argv, FILE *out)
 	if (!pol)
 		goto done;
 	opts.sublevel = kern.info.sublevel;
-	if (src.kind == CLI_SRC_NONE) {
-		cli_error("nested: no CPU given: expected --profile FILE, --cpu NAME or --live");
-		usage(stderr);
-		goto done;
-	}
+	/* No source option: this machine (--live, /proc/cpuinfo when the msr device is not readable). */
+	src.no_vmx_ok = true;
 	if (json && ofile && !strcmp(ofile, "-")) {
 		cli_error("nested: -o - and --json both want stdout: give -o FILE");
 		goto done;
@@ -247,6 +247,8 @@ int cmd_nested(int argc, char **argv, FILE *out)
 		vmx_json_str(out, src.label);
 		fprintf(out, ",\n \"status\": \"%s\",\n \"l1_vmx\": %s", kvm_post_status_name(post.status),
 			n.valid ? "true" : "false");
+		if (post.setup.precheck == KVM_PRE_UNKNOWN)
+			fprintf(out, ",\n \"precheck\": {\"status\": \"unknown\", \"reason\": \"%s\"}", CLI_FW_ASSUMED);
 		if (!n.valid) {
 			fputs(",\n \"reason\": ", out);
 			vmx_json_str(out, none_reason(&post, &n));
@@ -282,6 +284,8 @@ int cmd_nested(int argc, char **argv, FILE *out)
 		}
 	} else {
 		fprintf(out, "L0: %s (%s)\nkernel: %s (KVM on L0)\n", name, src.label, pol->version);
+		if (post.setup.precheck == KVM_PRE_UNKNOWN)
+			fprintf(out, "%s\n", CLI_FW_ASSUMED);
 		if (!n.valid) {
 			fprintf(out, "L1 gets no VMX: %s\n", none_reason(&post, &n));
 		} else {

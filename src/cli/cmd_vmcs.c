@@ -42,7 +42,9 @@ static void usage(FILE *f)
 		"  --host-64 | --host-32  the host's mode, for X-01 (default unknown; --from-kvm: 64)\n"
 		"  --show-fields     print the field values checked\n");
 	kvm_opts_usage(f);
-	fprintf(f, "exit: 0 the controls pass, 1 some rule fails (VM entry would fail with error 7), 2 bad input\n");
+	fprintf(f, "--from-kvm with no source option: this machine (as --live; --sysroot DIR)\n"
+		   "exit: 0 the controls pass, 1 some rule fails (VM entry would fail with error 7), 2 bad input\n");
+	fputs(CLI_EXIT_HELP, f);
 }
 
 /* Control class of a field, for bit names; -1 if the field is not a control vector. */
@@ -193,10 +195,15 @@ static int kvm_fields(const struct kvm_opts *ko, const struct kvm_policy *pol, c
 	if (kvm_opts_input(ko, pol, snap, &in, false))
 		return CLI_BAD;
 	kvm_post_setup(pol, &in, &post);
-	if (post.status != KVM_POST_OK || post.setup.precheck != KVM_PRE_OK) {
+	/* An unknown firmware state (no IA32_FEATURE_CONTROL) is not a refusal: the caller says it assumes VMX on. */
+	bool stopped = post.setup.precheck == KVM_PRE_NO_VMX || post.setup.precheck == KVM_PRE_FW_DISABLED;
+	if (post.status != KVM_POST_OK || stopped) {
 		snprintf(why, whylen, "kvm_intel %s would not load on this CPU (%s%s%s): no vCPU controls to check",
-			 pol->version, post.setup.precheck != KVM_PRE_OK ? "VMX unusable" : kvm_post_status_name(post.status),
-			 post.fail_reason ? ": " : "", post.fail_reason ? post.fail_reason : "");
+			 pol->version,
+			 post.setup.precheck == KVM_PRE_NO_VMX	       ? "no VMX in CPUID"
+			 : post.setup.precheck == KVM_PRE_FW_DISABLED ? "VMX disabled by firmware"
+								       : kvm_post_status_name(post.status),
+			 post.fail_reason && !stopped ? ": " : "", post.fail_reason && !stopped ? post.fail_reason : "");
 		return CLI_NO;
 	}
 	/* effective module parameters -> per-vCPU derivation */
@@ -311,8 +318,10 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 		return cli_error("vmcs: --kernel/--param/--tsc-khz only apply with --from-kvm");
 	if (from_kvm && (fmt_arg || zero_missing))
 		return cli_error("vmcs: --format/--zero-missing apply to FILE, not to --from-kvm");
-	if (src.kind == CLI_SRC_NONE)
+	/* --from-kvm without a source option: this machine (as --live; a CPU without VMX answers by the precheck). */
+	if (src.kind == CLI_SRC_NONE && !from_kvm)
 		return cli_error("vmcs: no CPU given: expected --profile FILE, --cpu NAME or --live");
+	src.no_vmx_ok = from_kvm;
 	if (from_kvm) {
 		if (!(pol = cli_kernel_resolve(ko.kernel, json, &kern)))
 			return CLI_BAD;
@@ -324,7 +333,7 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 		if (vmcs_input_load(file, fmt, &f, &used, &d))
 			return cli_diag(&d);
 	}
-	if ((rc = cli_source_load(&src, CLI_SRC_NONE)) != CLI_OK)
+	if ((rc = cli_source_load(&src, CLI_SRC_LIVE)) != CLI_OK)
 		return rc;
 	if (src.prof.n_cpus == 0)
 		return cli_error("%s: no CPU in the source", src.label);
@@ -334,6 +343,7 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 	else
 		mp_from_cpuid = true;
 
+	bool fw_assumed = from_kvm && kvm_precheck(snap) == KVM_PRE_UNKNOWN;
 	if (from_kvm) {
 		char why[400];
 		why[0] = 0;
@@ -377,6 +387,8 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 			fprintf(out, ",\n \"kernel\": \"%s\",\n \"kernel_info\": ", pol->version);
 			cli_kernel_json(out, &kern);
 		}
+		if (fw_assumed)
+			fprintf(out, ",\n \"precheck\": {\"status\": \"unknown\", \"reason\": \"%s\"}", CLI_FW_ASSUMED);
 		fprintf(out, ",\n \"maxphyaddr\": %u, \"maxphyaddr_from_cpuid\": %s, \"paw\": %u, \"true_ctls\": %s,\n", maxphy,
 			mp_from_cpuid ? "true" : "false", r.paw, r.true_ctls ? "true" : "false");
 		fprintf(out, " \"verdict\": \"%s\", \"errors\": %u, \"warnings\": %u, \"truncated\": %s,\n",
@@ -403,6 +415,8 @@ int cmd_vmcs(int argc, char **argv, FILE *out)
 			file ? file : "KVM's controls for a new vCPU", from_kvm ? pol->version : vmcs_input_format_name(used),
 			src.label, r.true_ctls ? "TRUE" : "legacy", r.paw,
 			mp_from_cpuid ? "" : " (CPUID 0x80000008 absent: SDM default)");
+		if (fw_assumed)
+			fprintf(out, "%s\n", CLI_FW_ASSUMED);
 		if (show_fields || from_kvm) {
 			for (unsigned i = 0; i < VMCS_F_COUNT; i++) {
 				int cls = field_class(i);

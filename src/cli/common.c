@@ -22,6 +22,22 @@ int cli_error(const char *fmt, ...)
 	return CLI_BAD;
 }
 
+int cli_unknown(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("vmxcfg: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_UNKNOWN;
+}
+
+const char CLI_EXIT_HELP[] = "exit codes: 0 yes, 1 no, 2 usage error or malformed input (nothing on stdout), 3 no "
+			     "verdict: what is known\n"
+			     "            does not decide it (the report on stdout; stderr says which records would decide "
+			     "it)\n";
+
 int cli_diag(const struct vmx_diag *d)
 {
 	if (d->line > 0)
@@ -459,13 +475,13 @@ const struct kvm_policy *cli_kernel_policy(const char *kernel)
 
 int cli_source_load_msrs(struct cli_source *s)
 {
-	int rc = cli_source_load(s, CLI_SRC_PROFILE);
+	int rc = cli_source_load(s, CLI_SRC_LIVE);
 	if (rc != CLI_OK)
 		return rc;
 	if (s->prof.cpus[0].snap.flags & VMX_SNAP_PARTIAL)
-		return cli_error("%s: only part of the VMX capabilities is known (/proc/cpuinfo): read the MSRs (root, "
-				 "'modprobe msr', --live) or give a profile",
-				 s->label);
+		return cli_unknown("no verdict (exit 3): %s: only part of the VMX capabilities is known (/proc/cpuinfo): "
+				   "read the MSRs (root, 'modprobe msr', --live) or give a profile",
+				   s->label);
 	return CLI_OK;
 }
 

@@ -21,10 +21,14 @@ void cli_kvm_words(const struct kvm_result *r, uint64_t w[8]);
 /* Per word, bits only in a and only in b (text lines with indent, or one JSON object). */
 void cli_kvm_word_diff(FILE *out, const struct kvm_result *a, const struct kvm_result *b, bool json,
 		       const char *indent);
-/* KVM's nested (L1) MSRs for a host (empty when L1 gets no VMX) at stable sublevel `sublevel` (-1 unknown: the
- * newest read, cli_kernel_resolve); false when not available in this build. */
+/*
+ * KVM's nested (L1) MSRs for a host at stable sublevel `sublevel` (-1 unknown: the newest read,
+ * cli_kernel_resolve).  True when KVM offers L1 VMX; false when there is no L1 offer (kvm_intel would not load:
+ * no VMX, firmware disabled, -EIO; or nested=0): *l1 then holds only CPUID and *why (when why is not NULL) says
+ * why in one sentence.  An unknown firmware state is assumed enabled (CLI_FW_ASSUMED).
+ */
 bool cli_nested_snapshot(const struct kvm_policy *p, int sublevel, const struct vmx_snapshot *s,
-			 struct vmx_snapshot *l1);
+			 struct vmx_snapshot *l1, const char **why);
 
 /*
  * Every profile of every argument: "-" = a stream on stdin, a file = a stream of profiles, else an embedded

@@ -13,12 +13,116 @@
 
 static const char *const cls_word[] = { "pin", "primary", "secondary", "tertiary", "exit", "exit2", "entry" };
 
-static void json_partial(FILE *f, const struct vmx_partial_kvm *r)
+/*
+ * What a partial source really was, for every message: /proc/cpuinfo (its "vmx flags" line shows that firmware
+ * enabled VMX), QEMU vmxcap output (reads the MSRs whatever the firmware did; IA32_FEATURE_CONTROL not
+ * recorded), or a profile with "known" masks.  The firmware state comes from the snapshot otherwise.
+ */
+struct partial_src {
+	const char *what;   /* "/proc/cpuinfo", "QEMU vmxcap output", "the partial profile" */
+	const char *shows;  /* what it shows */
+	const char *format; /* JSON "source_format" */
+	bool vmx_flags;     /* a real /proc/cpuinfo "vmx flags" line: the precheck passed on that machine */
+	enum kvm_precheck pre;
+};
+
+static void partial_src_of(const struct cli_source *src, struct partial_src *ps)
+{
+	const char *fmt = vmx_profile_meta(&src->prof, "format");
+	const char *from = vmx_profile_meta(&src->prof, "source");
+	memset(ps, 0, sizeof(*ps));
+	ps->pre = kvm_precheck(&src->prof.cpus[0].snap);
+	if (src->kind == CLI_SRC_CPUINFO || src->kind == CLI_SRC_LIVE || (fmt && strcmp(fmt, "cpuinfo") == 0) ||
+	    (!fmt && from && strncmp(from, "/proc/cpuinfo", 13) == 0)) {
+		ps->what = "/proc/cpuinfo";
+		ps->shows = "the allowed-1 bits of the controls Linux names";
+		ps->format = "cpuinfo";
+		ps->vmx_flags = ps->pre == KVM_PRE_OK;
+	} else if (fmt && strcmp(fmt, "vmxcap") == 0) {
+		ps->what = "QEMU vmxcap output";
+		ps->shows = "the bits vmxcap names (IA32_FEATURE_CONTROL, unnamed bits, CR0/CR4 fixed MSRs and VMCS_ENUM "
+			    "are not recorded)";
+		ps->format = "vmxcap";
+	} else {
+		ps->what = "the partial profile";
+		ps->shows = "the bits its \"known\" masks mark";
+		ps->format = fmt ? fmt : "profile";
+	}
+}
+
+static bool partial_stopped(const struct partial_src *ps)
+{
+	return ps->pre == KVM_PRE_NO_VMX || ps->pre == KVM_PRE_FW_DISABLED;
+}
+
+static const char *partial_precheck_line(const struct partial_src *ps)
+{
+	switch (ps->pre) {
+	case KVM_PRE_NO_VMX:
+		return "kvm_intel stops before setup_vmcs_config with -EOPNOTSUPP: VMX not supported by CPU: "
+		       "CPUID.1:ECX.VMX[bit 5] = 0";
+	case KVM_PRE_FW_DISABLED:
+		return "kvm_intel stops before setup_vmcs_config with -EOPNOTSUPP: VMX disabled by firmware: "
+		       "IA32_FEATURE_CONTROL (0x3a) is locked with 'enable VMX outside SMX' (bit 2) clear";
+	case KVM_PRE_UNKNOWN:
+		return CLI_FW_ASSUMED;
+	default:
+		return ps->vmx_flags ? "known: the kernel printed \"vmx flags\", so VMX is enabled by firmware and "
+				       "kvm_intel passes its precheck"
+				     : "known: IA32_FEATURE_CONTROL (0x3a) lets kvm_intel pass its precheck";
+	}
+}
+
+/* Text report of one release on a partial source (several lines, each starting with ind). */
+static void partial_print(FILE *f, const struct vmx_partial_kvm *r, const struct partial_src *ps, const char *ind)
+{
+	const char *v = r->policy->version;
+	fprintf(f, "%s%s\n", ind, partial_precheck_line(ps));
+	if (partial_stopped(ps))
+		fprintf(f, "%sif VMX were usable, setup_vmcs_config of kvm_intel %s:\n", ind, v);
+	if (r->fails)
+		fprintf(f, "%skvm_intel %s fails with -EIO: a required control is known not allowed:\n", ind, v);
+	else if (r->decided)
+		fprintf(f, "%severy control kvm_intel %s requires is known allowed\n", ind, v);
+	else
+		fprintf(f, "%scannot conclude whether kvm_intel %s loads: %s does not show the controls it requires "
+			   "(they are unknown, not absent):\n",
+			ind, v, ps->what);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct vmx_partial_kvm_class *c = &r->c[i];
+		if (c->req_missing) {
+			fprintf(f, "%s  %-9s required, known not allowed: ", ind, cls_word[c->cls]);
+			vmx_fmt_bits(f, (enum vmx_class)c->cls, c->req_missing);
+			fputc('\n', f);
+		}
+		if (c->req_unknown && !r->fails) {
+			fprintf(f, "%s  %-9s required, unknown: ", ind, cls_word[c->cls]);
+			vmx_fmt_bits(f, (enum vmx_class)c->cls, c->req_unknown);
+			fputc('\n', f);
+		}
+	}
+	fprintf(f, "%swhat can be concluded if it loads (optional controls, before the kernel's fix-up rules):\n", ind);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct vmx_partial_kvm_class *c = &r->c[i];
+		if (!(c->opt_allowed | c->opt_denied | c->opt_unknown))
+			continue;
+		fprintf(f, "%s  %-9s offered: ", ind, cls_word[c->cls]);
+		vmx_fmt_bits(f, (enum vmx_class)c->cls, c->opt_allowed);
+		fprintf(f, "; not offered: ");
+		vmx_fmt_bits(f, (enum vmx_class)c->cls, c->opt_denied);
+		fprintf(f, "; unknown: ");
+		vmx_fmt_bits(f, (enum vmx_class)c->cls, c->opt_unknown);
+		fputc('\n', f);
+	}
+	fprintf(f, "%sfor a full prediction read the MSRs (root, 'modprobe msr', --live)\n", ind);
+}
+
+static void json_partial(FILE *f, const struct vmx_partial_kvm *r, bool stopped)
 {
 	fputs("{\"kernel\": ", f);
 	vmx_json_str(f, r->policy->version);
 	fprintf(f, ", \"status\": \"%s\", \"partial\": true, \"classes\": [",
-		r->fails ? "eio" : r->decided ? "ok" : "unknown");
+		stopped ? "eopnotsupp" : r->fails ? "eio" : r->decided ? "ok" : "unknown");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct vmx_partial_kvm_class *c = &r->c[i];
 		enum vmx_class k = (enum vmx_class)c->cls;
@@ -70,7 +174,8 @@ static const char *partial_answer(const struct vmx_partial_kvm *r)
  * answer, under it what changed from the group above (per class and kind, bits by name), then the newest group
  * in full.
  */
-static void partial_groups_text(FILE *f, const struct vmx_partial_kvm *r, const bool *first, size_t m, size_t oldest)
+static void partial_groups_text(FILE *f, const struct vmx_partial_kvm *r, const bool *first, size_t m, size_t oldest,
+				const struct partial_src *ps)
 {
 	static const char *const kind[5] = { "required, known not allowed", "required, unknown", "offered",
 					     "not offered", "unknown" };
@@ -88,14 +193,15 @@ static void partial_groups_text(FILE *f, const struct vmx_partial_kvm *r, const 
 		}
 	fprintf(f, "kernels %s to %s: %zu release%s in %zu group%s with the same answer, oldest first;\n"
 		   "indented under a group: what changed from the group above (the controls the release asks for, by "
-		   "what /proc/cpuinfo shows)\n\n%-*s  %s\n",
-		r[0].policy->version, r[m - 1].policy->version, m, m == 1 ? "" : "s", ng, ng == 1 ? "" : "s", (int)w,
-		"releases", "answer");
+		   "what %s shows)\n\n%-*s  %s\n",
+		r[0].policy->version, r[m - 1].policy->version, m, m == 1 ? "" : "s", ng, ng == 1 ? "" : "s", ps->what,
+		(int)w, "releases", "answer");
 	for (size_t j = 0, k; j < m; j = k) {
 		for (k = j + 1; !first[k]; k++)
 			;
 		kvm_span_label(label, sizeof(label), oldest - (k - 1), oldest - j);
-		fprintf(f, "%-*s  %s\n", (int)w, label, partial_answer(&r[j]));
+		fprintf(f, "%-*s  %s\n", (int)w, label,
+			partial_stopped(ps) ? "stops with -EOPNOTSUPP before setup_vmcs_config" : partial_answer(&r[j]));
 		if (!j)
 			continue;
 		const struct vmx_partial_kvm *n = &r[j], *o = &r[j - 1];
@@ -136,7 +242,7 @@ static void partial_groups_text(FILE *f, const struct vmx_partial_kvm *r, const 
 	g.policy = &shown;
 	kvm_span_label(label, sizeof(label), oldest - (m - 1), oldest - last);
 	fprintf(f, "\nkernel%s %s in full:\n", m - 1 > last ? "s" : "", label);
-	vmx_partial_kvm_print(f, &g, "  ");
+	partial_print(f, &g, ps, "  ");
 }
 
 static int partial_run(FILE *out, const struct cli_source *src, size_t newest, size_t oldest, bool json, bool grouped);
@@ -170,11 +276,15 @@ static int partial_run(FILE *out, const struct cli_source *src, size_t newest, s
 		free(first);
 		return cli_error("out of memory");
 	}
+	struct partial_src ps;
+	partial_src_of(src, &ps);
+	/* No VMX or firmware disabled: every release stops before setup_vmcs_config; unknown firmware state: the
+	 * verdict assumes firmware enabled VMX (CLI_FW_ASSUMED). */
 	bool all_fail = true, some_ok = false;
 	for (size_t j = 0; j < m; j++) {
 		vmx_partial_kvm(kvm_policy_at(oldest - j), s, &r[j]);
-		all_fail &= r[j].fails;
-		some_ok |= r[j].decided && !r[j].fails;
+		all_fail &= r[j].fails || partial_stopped(&ps);
+		some_ok |= r[j].decided && !r[j].fails && !partial_stopped(&ps);
 		first[j] = j == 0 || !partial_same(&r[j - 1], &r[j]);
 	}
 	first[m] = true;
@@ -184,10 +294,15 @@ static int partial_run(FILE *out, const struct cli_source *src, size_t newest, s
 		vmx_json_str(f, src->label);
 		fputs(",\n \"name\": ", f);
 		vmx_json_str(f, name ? name : "");
-		fputs(",\n \"partial\": true,\n \"kernels\": [", f);
+		fputs(",\n \"partial\": true,\n \"source_format\": ", f);
+		vmx_json_str(f, ps.format);
+		fprintf(f, ",\n \"precheck\": {\"status\": \"%s\", \"reason\": ",
+			partial_stopped(&ps) ? "eopnotsupp" : ps.pre == KVM_PRE_UNKNOWN ? "unknown" : "ok");
+		vmx_json_str(f, partial_precheck_line(&ps));
+		fputs("},\n \"kernels\": [", f);
 		for (size_t j = m; j-- > 0;) {
 			fputs(j + 1 < m ? ",\n  " : "\n  ", f);
-			json_partial(f, &r[j]);
+			json_partial(f, &r[j], partial_stopped(&ps));
 		}
 		fputs("\n ]", f);
 		if (grouped) {
@@ -200,36 +315,36 @@ static int partial_run(FILE *out, const struct cli_source *src, size_t newest, s
 				fprintf(f, "%s\"%s\"", first[j] ? "" : ", ", r[j].policy->version);
 				if (first[j + 1])
 					fprintf(f, "], \"last\": \"%s\", \"status\": \"%s\"", r[j].policy->version,
-						r[j].fails ? "eio" : r[j].decided ? "ok" : "unknown");
+						partial_stopped(&ps) ? "eopnotsupp"
+						: r[j].fails	     ? "eio"
+						: r[j].decided	     ? "ok"
+								     : "unknown");
 			}
 			fputs("}\n ]", f);
 		}
 		fputs("\n}\n", f);
 	} else {
-		fprintf(f, "CPU: %s (%s)\npartial source: /proc/cpuinfo shows only the allowed-1 bits of the controls "
-			   "Linux names\n",
-			name ? name : src->label, src->label);
+		fprintf(f, "CPU: %s (%s)\npartial source: %s shows only %s\n", name ? name : src->label, src->label,
+			ps.what, ps.shows);
 		if (!grouped) {
 			fprintf(f, "\nkernel %s:\n", r[0].policy->version);
-			vmx_partial_kvm_print(f, &r[0], "  ");
+			partial_print(f, &r[0], &ps, "  ");
 		} else {
-			partial_groups_text(f, r, first, m, oldest);
+			partial_groups_text(f, r, first, m, oldest, &ps);
 		}
 	}
 	fclose(f);
 	free(r);
 	free(first);
-	int rc = some_ok ? CLI_OK : all_fail ? CLI_NO : CLI_BAD;
-	/* main() prints `out` for exit 0 and 1 only; "could not tell" (2) still deserves the report. */
-	FILE *dst = rc == CLI_BAD ? stdout : out;
+	int rc = some_ok ? CLI_OK : all_fail ? CLI_NO : CLI_UNKNOWN;
+	/* main() prints `out` for 0, 1 and 3 ("no verdict") alike. */
 	if (len)
-		fwrite(buf, 1, len, dst);
-	if (dst == stdout)
-		fflush(stdout);
+		fwrite(buf, 1, len, out);
 	free(buf);
-	if (rc == CLI_BAD)
-		cli_error("kvm: cannot tell from /proc/cpuinfo whether kvm_intel loads (exit 2): read the MSRs for a "
-			  "prediction (root, 'modprobe msr', --live)");
+	if (rc == CLI_UNKNOWN)
+		cli_unknown("kvm: no verdict (exit 3): %s does not show whether kvm_intel loads: read the MSRs "
+			    "(root, 'modprobe msr', --live) or give a profile",
+			    ps.what);
 	return rc;
 }
 

@@ -23,15 +23,15 @@ int cli_live_read(const char *sysroot, struct vmx_profile *p, struct vmx_live_re
 
 /*
  * `vmxcfg kvm` on a partial source (/proc/cpuinfo): what can and cannot be concluded, for one policy or for
- * every policy (pol NULL).  Text or JSON.  Returns CLI_NO when a required control is known missing; when
- * nothing can be concluded the report goes straight to stdout and CLI_BAD (2, "could not tell") is returned.
+ * every policy (pol NULL).  Text or JSON, written to out.  Returns CLI_NO when a required control is known
+ * missing; when nothing can be concluded CLI_UNKNOWN (3, "no verdict") with a message on stderr.
  */
 int cli_kvm_partial(FILE *out, const struct cli_source *src, const struct kvm_policy *pol, bool json);
 /*
  * The same for releases kvm_policy_at(newest) ... kvm_policy_at(oldest) (--kernel all / A..B): consecutive
  * releases with the same answer are reported once, oldest first; JSON keeps "kernels" (one per release, newest
- * first) and adds "groups".  0 when some release is known to load, 1 when every release is known to fail, else 2
- * (report on stdout).
+ * first) and adds "groups".  0 when some release is known to load, 1 when every release is known to fail, else 3
+ * (CLI_UNKNOWN, message on stderr).
  */
 int cli_kvm_partial_span(FILE *out, const struct cli_source *src, size_t newest, size_t oldest, bool json);
 /*

@@ -29,8 +29,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: vmxcfg <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nexit codes: 0 yes/ok, 1 no (would fail), 2 usage error or bad input\n"
-		   "run 'vmxcfg <command> --help' for a command's options\n");
+	fprintf(f, "\n%srun 'vmxcfg <command> --help' for a command's options\n", CLI_EXIT_HELP);
 }
 
 int cli_run(int argc, char **argv, FILE *sink)
@@ -57,7 +56,8 @@ int cli_run(int argc, char **argv, FILE *sink)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		/* Output goes to memory first: nothing reaches the sink unless the command completes (exit 0 or 1). */
+		/* Output goes to memory first: nothing reaches the sink unless the command completes (exit 0, 1 or 3:
+		 * a verdict, or a report without one). */
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *out = open_memstream(&buf, &len);
@@ -66,9 +66,10 @@ int cli_run(int argc, char **argv, FILE *sink)
 			return CLI_BAD;
 		}
 		int rc = commands[i].fn(argc - 1, argv + 1, out);
-		if (fclose(out) != 0 && (rc == CLI_OK || rc == CLI_NO))
+		bool report = rc == CLI_OK || rc == CLI_NO || rc == CLI_UNKNOWN;
+		if (fclose(out) != 0 && report)
 			rc = cli_error("cannot buffer the output: out of memory");
-		if (rc == CLI_OK || rc == CLI_NO) {
+		else if (report) {
 			if (len && fwrite(buf, 1, len, sink) != len)
 				rc = CLI_BAD;
 			if (fflush(sink) != 0) {

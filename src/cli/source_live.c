@@ -92,6 +92,41 @@ int cli_live_read(const char *sysroot, struct vmx_profile *p, struct vmx_live_re
 	return 0;
 }
 
+/*
+ * This machine has no usable VMX: /proc/cpuinfo has no "vmx flags" because the vendor has no VMX or the kernel
+ * shows no 'vmx' flag (none in CPUID, or disabled by firmware: Linux then clears it, and so kvm_intel's precheck
+ * fails).  One CPU whose CPUID leaves 0 and 1 say so (vendor, VMX bit clear) and no MSR: the precheck answers.
+ */
+static int no_vmx(struct cli_source *s, const struct vmx_cpuinfo_info *info, const struct vmx_diag *why)
+{
+	cli_error("note: /proc/cpuinfo: %s", why->msg);
+	vmx_profile_free(&s->prof);
+	vmx_profile_init(&s->prof);
+	struct vmx_snapshot *snap = malloc(sizeof(*snap));
+	if (!snap)
+		return cli_error("out of memory");
+	vmx_snapshot_init(snap);
+	struct vmx_cpuid_leaf l0 = { 0, 0, 1, 0, 0, 0 }, l1 = { 1, 0, 0, 0, 0, 0 };
+	char v[12] = { 0 };
+	memcpy(v, info->vendor, strnlen(info->vendor, sizeof(v)));
+	memcpy(&l0.ebx, v, 4);
+	memcpy(&l0.edx, v + 4, 4);
+	memcpy(&l0.ecx, v + 8, 4);
+	l1.ecx = info->hypervisor ? 1u << 31 : 0; /* CPUID.1:ECX[5] (VMX) clear */
+	int bad = vmx_snapshot_set_cpuid(snap, &l0) || vmx_snapshot_set_cpuid(snap, &l1) ||
+		  vmx_profile_add_cpu(&s->prof, 0, snap);
+	free(snap);
+	if (bad)
+		return cli_error("out of memory");
+	if (info->model_name[0])
+		vmx_profile_set_meta(&s->prof, "name", info->model_name);
+	cli_live_meta(&s->prof, s->sysroot, "live /proc/cpuinfo (no VMX)");
+	cli_error("note: this machine has no usable VMX (vendor %s%s): kvm_intel's precheck answers", info->vendor,
+		  info->novmx == VMX_CPUINFO_NO_VMX_FLAG ? ", no 'vmx' flag: none in CPUID, or disabled by firmware" : "");
+	snprintf(s->label, sizeof(s->label), "live /proc/cpuinfo (msr device unavailable, no VMX)");
+	return CLI_OK;
+}
+
 int cli_source_load_live(struct cli_source *s)
 {
 	struct vmx_diag d;
@@ -114,6 +149,9 @@ int cli_source_load_live(struct cli_source *s)
 	/* The msr device is missing or not permitted: say so, then fall back to /proc/cpuinfo. */
 	cli_error("note: %s", r.msg);
 	if (cli_live_cpuinfo(NULL, s->sysroot, &s->prof, &info, &d)) {
+		if (s->no_vmx_ok && info.n_blocks &&
+		    (info.novmx == VMX_CPUINFO_NOT_INTEL || info.novmx == VMX_CPUINFO_NO_VMX_FLAG))
+			return no_vmx(s, &info, &d);
 		cli_error("falling back to /proc/cpuinfo failed too:");
 		return cli_diag(&d);
 	}

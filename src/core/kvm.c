@@ -102,6 +102,12 @@ enum kvm_precheck kvm_precheck(const struct vmx_snapshot *s)
 		return KVM_PRE_UNKNOWN;
 	/* Locked without "enable VMX outside SMX": firmware disabled VMX (SDM 23.7). Unlocked: the kernel enables it. */
 	uint64_t fc = s->msr[VMX_MSR_FEATURE_CONTROL];
+	/* A partial snapshot (vmxcap output records no IA32_FEATURE_CONTROL) decides only with the bits it knows. */
+	if (s->flags & VMX_SNAP_PARTIAL) {
+		uint64_t kn = s->known[VMX_MSR_FEATURE_CONTROL];
+		if (!(kn & 1u) || ((fc & 1u) && !(kn & 4u)))
+			return KVM_PRE_UNKNOWN;
+	}
 	if ((fc & 1u) && !(fc & 4u))
 		return KVM_PRE_FW_DISABLED;
 	return KVM_PRE_OK;

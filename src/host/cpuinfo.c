@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "host/cpuinfo.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <vmxcfg/bits.h>
 
 #include "host/fmt.h"
+#include "host/import.h"
 #include "host/lint.h"
 
 /* One printable flag: the MSR slot and bit it reveals (allowed-1 half), and the first name set printing it. */
@@ -95,31 +97,145 @@ const char *vmx_cpuinfo_names_label(enum vmx_cpuinfo_names n)
 
 /* --- line scanning -------------------------------------------------------------------------------- */
 
+/*
+ * Text pasted from a mail or a note is often hard-wrapped at 72-90 columns: the long "flags", "vmx flags" and
+ * "bugs" values then continue on lines of their own.  Each physical line of such a value is a segment; the
+ * value is the segments in order.
+ */
+struct seg {
+	const char *p, *e; /* the segment's text (in the undecorated copy of the input) */
+	int line;          /* its line */
+};
+
+/* One word of a value: text a (and b when it was broken across two lines), and its line. */
+struct tok {
+	const char *a, *b;
+	size_t an, bn;
+	int line, line2;
+};
+
 struct block {
 	int processor;
 	int line;          /* line of "processor" */
 	int flags_line, vmx_line;
-	const char *vmx, *vmx_end; /* the "vmx flags" value */
+	size_t flags_seg, flags_nseg; /* the "flags" value: segments in the parse's table */
+	size_t vmx_seg, vmx_nseg;     /* the "vmx flags" value */
+	bool has_vmx;                 /* a "vmx flags" line */
+	struct tok *tok;              /* the words of "vmx flags" (malloc'ed) */
+	size_t ntok;
 	bool vmx_flag, sgx_flag, svm_flag, hypervisor;
+	int hypervisor_line;
 	char vendor[16];
 	char model_name[128];
 	long family, model, stepping, level;
 };
 
-static bool has_word(const char *v, const char *end, const char *w)
+struct scan {
+	struct seg *seg;
+	size_t nseg, cap;
+};
+
+static int add_seg(struct scan *x, const char *p, const char *e, int line)
+{
+	if (x->nseg == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		struct seg *n = realloc(x->seg, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		x->seg = n;
+		x->cap = cap;
+	}
+	x->seg[x->nseg++] = (struct seg){ p, e, line };
+	return 0;
+}
+
+/* Append a remark to info->warning ("; "-separated; dropped when there is no room). */
+static void remark(struct vmx_cpuinfo_info *info, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void remark(struct vmx_cpuinfo_info *info, const char *fmt, ...)
+{
+	char buf[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	size_t o = strlen(info->warning);
+	if (o + strlen(buf) + 3 < sizeof(info->warning))
+		snprintf(info->warning + o, sizeof(info->warning) - o, "%s%s", o ? "; " : "", buf);
+}
+
+/* Next word of [*p, e): 1 with [*w, *p) the word, 0 at the end. */
+static int next_word(const char **p, const char *e, const char **w)
+{
+	while (*p < e && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	*w = *p;
+	while (*p < e && **p != ' ' && **p != '\t')
+		(*p)++;
+	return *p > *w;
+}
+
+/* A continuation of a wrapped value: no colon, only the characters of Linux flag names. */
+static bool flag_words(const char *p, const char *e)
+{
+	bool any = false;
+	for (; p < e; p++) {
+		char ch = *p;
+		if (ch == ' ' || ch == '\t')
+			continue;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/* Last and first word of two segments. */
+static bool seg_last(const struct seg *s, const char **w, size_t *n)
+{
+	const char *e = s->e;
+	while (e > s->p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	const char *b = e;
+	while (b > s->p && b[-1] != ' ' && b[-1] != '\t')
+		b--;
+	*w = b;
+	*n = (size_t)(e - b);
+	return e > b;
+}
+
+static bool seg_first(const struct seg *s, const char **w, size_t *n)
+{
+	const char *p = s->p;
+	if (!next_word(&p, s->e, w))
+		return false;
+	*n = (size_t)(p - *w);
+	return true;
+}
+
+/*
+ * Is w a word of the value (segments sg[0..n))?  0 no; 1 yes; 2 yes, made of the last word of one line and the
+ * first of the next (*line = the first of the two lines): no Linux flag is a part of "vmx", "svm", "sgx" or
+ * "hypervisor", so those pieces are a word broken by the wrap.
+ */
+static int value_has(const struct seg *sg, size_t n, const char *w, int *line)
 {
 	size_t wl = strlen(w);
-	const char *p = v;
-	while (p < end) {
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		const char *s = p;
-		while (p < end && *p != ' ' && *p != '\t')
-			p++;
-		if ((size_t)(p - s) == wl && memcmp(s, w, wl) == 0)
-			return true;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = sg[i].p, *x;
+		while (next_word(&p, sg[i].e, &x))
+			if ((size_t)(p - x) == wl && memcmp(x, w, wl) == 0)
+				return 1;
 	}
-	return false;
+	for (size_t i = 0; i + 1 < n; i++) {
+		const char *a, *b;
+		size_t an, bn;
+		if (seg_last(&sg[i], &a, &an) && seg_first(&sg[i + 1], &b, &bn) && an + bn == wl && !memcmp(w, a, an) &&
+		    !memcmp(w + an, b, bn)) {
+			*line = sg[i].line;
+			return 2;
+		}
+	}
+	return 0;
 }
 
 /* strtol within [v, ve): the text need not be NUL-terminated (found by fuzz/fuzz_cpuinfo). */
@@ -152,6 +268,69 @@ static void block_init(struct block *b)
 	b->family = b->model = b->stepping = b->level = -1;
 }
 
+/* --- words of "vmx flags" ------------------------------------------------------------------------- */
+
+static int tok_is(const struct tok *t, const char *name)
+{
+	size_t n = strlen(name);
+	return n == t->an + t->bn && memcmp(name, t->a, t->an) == 0 && (t->bn == 0 || memcmp(name + t->an, t->b, t->bn) == 0);
+}
+
+static bool known_name(const struct flag *fl, size_t nf, const struct tok *t)
+{
+	for (size_t k = 0; k < nf; k++)
+		if (tok_is(t, fl[k].name))
+			return true;
+	return false;
+}
+
+/*
+ * The words of a block's "vmx flags" value.  A wrap between two words (hard-wrapped text never splits a word)
+ * keeps them apart.  A word broken by an editor that cuts at a fixed column is rejoined only when that is the
+ * one reading made of known names: the last word of a line and the first of the next form a name Linux prints
+ * while one of them alone is none (no name is two other names in a row, tests/unit/test_cpuinfo.c checks it);
+ * the join is remarked in info->warning with its lines.  Any other word that is no name stays a word of its
+ * own and is refused by block_snapshot at its line, so a piece of a name is never silently lost (a lost name
+ * would read as "known not allowed" and could turn into a wrong -EIO verdict).
+ */
+static int tokenize(struct block *b, const struct scan *x, const struct flag *fl, size_t nf, const char *fname,
+		    struct vmx_cpuinfo_info *info, int *joins)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < b->vmx_nseg; i++)
+		cap += (size_t)(x->seg[b->vmx_seg + i].e - x->seg[b->vmx_seg + i].p) / 2 + 1;
+	b->tok = malloc((cap + 1) * sizeof(*b->tok));
+	if (!b->tok)
+		return -1;
+	b->ntok = 0;
+	for (size_t i = 0; i < b->vmx_nseg; i++) {
+		const struct seg *sg = &x->seg[b->vmx_seg + i];
+		const char *p = sg->p, *w;
+		bool first = true;
+		while (next_word(&p, sg->e, &w)) {
+			struct tok t = { w, NULL, (size_t)(p - w), 0, sg->line, sg->line };
+			if (first && b->ntok > 0 && i > 0) {
+				struct tok *prev = &b->tok[b->ntok - 1];
+				struct tok j = { prev->a, w, prev->an, t.an, prev->line, sg->line };
+				bool prev_last = prev->line == x->seg[b->vmx_seg + i - 1].line && prev->bn == 0;
+				if (prev_last && known_name(fl, nf, &j) && (!known_name(fl, nf, prev) || !known_name(fl, nf, &t))) {
+					if (!(*joins)++) /* names are short: no truncation needed */
+						remark(info, "%s:%d: vmx flags: '%.*s' at the end of line %d and '%.*s' at the start "
+							     "of line %d read as one name, '%.*s%.*s' (a word the wrap broke in two)",
+						       fname, j.line, (int)j.an, j.a, j.line, (int)t.an, w, j.line2, (int)j.an, j.a,
+						       (int)t.an, w);
+					*prev = j;
+					first = false;
+					continue;
+				}
+			}
+			first = false;
+			b->tok[b->ntok++] = t;
+		}
+	}
+	return 0;
+}
+
 /* --- snapshot ------------------------------------------------------------------------------------- */
 
 static uint32_t signature(long fam, long model, long step)
@@ -182,7 +361,8 @@ static void synth_cpuid(struct vmx_snapshot *s, const struct block *b)
 }
 
 static int block_snapshot(const struct block *b, const struct flag *fl, size_t nf, enum vmx_cpuinfo_names names,
-			  struct vmx_snapshot *s, const char *fname, struct vmx_diag *d, char *warn, size_t wn)
+			  struct vmx_snapshot *s, const char *fname, struct vmx_diag *d, struct vmx_cpuinfo_info *info,
+			  bool *synth_warned)
 {
 	vmx_snapshot_init(s);
 	s->flags |= VMX_SNAP_PARTIAL;
@@ -197,37 +377,37 @@ static int block_snapshot(const struct block *b, const struct flag *fl, size_t n
 		if (fl[i].slot >= 0 && fl[i].since <= names)
 			s->known[fl[i].slot] |= 1ull << fl[i].bit;
 	bool seen[MAX_FLAGS] = { false };
+	int seen_line[MAX_FLAGS] = { 0 };
 	bool synth[2] = { false, false };
-	const char *p = b->vmx;
-	int line = b->vmx_line;
-	while (p < b->vmx_end) {
-		while (p < b->vmx_end && (*p == ' ' || *p == '\t'))
-			p++;
-		const char *w = p;
-		while (p < b->vmx_end && *p != ' ' && *p != '\t')
-			p++;
-		if (p == w)
-			break;
-		size_t wl = (size_t)(p - w);
+	for (size_t i = 0; i < b->ntok; i++) {
+		const struct tok *t = &b->tok[i];
 		size_t k;
 		for (k = 0; k < nf; k++)
-			if (strlen(fl[k].name) == wl && !memcmp(fl[k].name, w, wl))
+			if (tok_is(t, fl[k].name))
 				break;
 		if (k == nf) {
-			vmx_diag_set(d, fname, line,
+			vmx_diag_set(d, fname, t->line,
 				     "unknown vmx flag '%.*s': expected one of the names Linux 5.6 to 7.x prints "
 				     "(vnmi, preemption_timer, posted_intr, invvpid, ept_x_only, ept_ad, ept_1gb, "
 				     "ept_5level, flexpriority, apicv, eptp_switching, tsc_offset, vtpr, mtf, vapic, ept, "
 				     "vpid, unrestricted_guest, vapic_reg, vid, ple, shadow_vmcs, pml, ept_violation_ve, "
-				     "ept_mode_based_exec, tsc_scaling, usr_wait_pause, notify_vm_exiting, ipi_virt)",
-				     (int)(wl > 40 ? 40 : wl), w);
+				     "ept_mode_based_exec, tsc_scaling, usr_wait_pause, notify_vm_exiting, ipi_virt)%s",
+				     (int)(t->an > 40 ? 40 : t->an), t->a,
+				     b->vmx_nseg > 1 ? " (the value is wrapped over several lines: a word the wrap broke "
+						       "in two is read as one only when it then forms a name)"
+						     : "");
 			return -1;
 		}
 		if (seen[k]) {
-			vmx_diag_set(d, fname, line, "vmx flag '%s' appears twice", fl[k].name);
+			if (seen_line[k] != t->line)
+				vmx_diag_set(d, fname, t->line, "vmx flag '%s' appears twice (first at line %d)", fl[k].name,
+					     seen_line[k]);
+			else
+				vmx_diag_set(d, fname, t->line, "vmx flag '%s' appears twice", fl[k].name);
 			return -1;
 		}
 		seen[k] = true;
+		seen_line[k] = t->line;
 		if (fl[k].slot < 0) {
 			synth[fl[k].bit] = true;
 			continue;
@@ -241,17 +421,43 @@ static int block_snapshot(const struct block *b, const struct flag *fl, size_t n
 	bool tpr = (prim >> 21) & 1;
 	bool flex = tpr && (sec & 1);
 	bool apicv = tpr && ((sec >> 8) & 1) && ((sec >> 9) & 1) && ((pin >> 7) & 1);
-	if (warn && !warn[0] && (flex != synth[0] || apicv != synth[1]))
-		snprintf(warn, wn,
-			 "%s:%d: the synthetic flag '%s' %s, which contradicts the flags it is derived from "
-			 "(edited or mixed text?)",
-			 fname, line, flex != synth[0] ? "flexpriority" : "apicv",
-			 (flex != synth[0] ? synth[0] : synth[1]) ? "is present" : "is absent");
+	if (!*synth_warned && (flex != synth[0] || apicv != synth[1])) {
+		*synth_warned = true;
+		remark(info,
+		       "%s:%d: the synthetic flag '%s' %s, which contradicts the flags it is derived from "
+		       "(edited or mixed text?)",
+		       fname, b->vmx_line, flex != synth[0] ? "flexpriority" : "apicv",
+		       (flex != synth[0] ? synth[0] : synth[1]) ? "is present" : "is absent");
+	}
 	synth_cpuid(s, b);
 	return 0;
 }
 
 /* --- parser --------------------------------------------------------------------------------------- */
+
+/*
+ * Close a block.  Only a block with a line /proc/cpuinfo prints counts: a paragraph of a mail or a note around
+ * the paste ("On Mon, 3 Mar 2025 at 10:12, A. User wrote:", "Here it is:") has colons too, but none of these keys.
+ */
+static int push_block(struct block **bl, size_t *nb, size_t *cap, const struct block *cur)
+{
+	if (cur->processor < 0 && !cur->vendor[0] && !cur->model_name[0] && cur->family < 0 && cur->model < 0 &&
+	    cur->stepping < 0 && cur->level < 0 && !cur->flags_line && !cur->has_vmx)
+		return 0;
+	if (*nb == *cap) {
+		size_t c2 = *cap * 2;
+		struct block *n2 = realloc(*bl, c2 * sizeof(**bl));
+		if (!n2)
+			return -1;
+		*bl = n2;
+		*cap = c2;
+	}
+	(*bl)[(*nb)++] = *cur;
+	return 0;
+}
+
+/* What the wrapped value of the line before continues: nothing, "flags", "vmx flags", "bugs". */
+enum field { F_NONE, F_FLAGS, F_VMX, F_BUGS };
 
 int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const char *kernel_release,
 		      struct vmx_profile *p, struct vmx_cpuinfo_info *info, struct vmx_diag *d)
@@ -264,17 +470,24 @@ int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const cha
 		vmx_diag_set(d, fname, 0, "binary data (a NUL byte): expected the text of /proc/cpuinfo");
 		return -1;
 	}
+	/* Quote marks, prompt lines, CRs and trailing blanks removed; the lines stay the input's lines. */
+	size_t clen;
+	char *clean = vmx_paste_clean(text, len, &clen);
 	size_t cap = 8, nb = 0;
 	struct block *bl = malloc(cap * sizeof(*bl));
-	if (!bl) {
+	struct scan x = { NULL, 0, 0 };
+	if (!bl || !clean) {
+		free(bl);
+		free(clean);
 		vmx_diag_set(d, fname, 0, "out of memory");
 		return -1;
 	}
 	struct block cur;
 	block_init(&cur);
 	bool in_block = false;
+	enum field field = F_NONE;
 	int lineno = 0;
-	const char *q = text, *end = text + len;
+	const char *q = clean, *end = clean + clen;
 	int rc = -1;
 	while (q <= end) {
 		const char *nl = q < end ? memchr(q, '\n', (size_t)(end - q)) : NULL;
@@ -283,29 +496,41 @@ int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const cha
 		const char *ve = le;
 		if (ve > q && ve[-1] == '\r')
 			ve--;
-		const char *colon = memchr(q, ':', (size_t)(ve - q));
-		bool blank = true;
-		for (const char *c = q; c < ve; c++)
-			if (*c != ' ' && *c != '\t')
-				blank = false;
+		const char *k = q;
+		while (k < ve && (*k == ' ' || *k == '\t'))
+			k++; /* an indented paste */
+		bool blank = k == ve;
+		const char *colon = memchr(k, ':', (size_t)(ve - k));
+		/* A hard-wrapped value: a line without "key :" made of flag names continues the line before. */
+		if (!blank && !colon && field != F_NONE && q < end && flag_words(k, ve)) {
+			int bad = 0;
+			if (field == F_FLAGS) {
+				bad = add_seg(&x, k, ve, lineno);
+				cur.flags_nseg++;
+			} else if (field == F_VMX) {
+				bad = add_seg(&x, k, ve, lineno);
+				cur.vmx_nseg++;
+			}
+			if (bad) {
+				vmx_diag_set(d, fname, 0, "out of memory");
+				goto out;
+			}
+			q = nl ? nl + 1 : end + 1;
+			continue;
+		}
+		field = F_NONE;
 		bool new_block = false;
-		const char *k = q, *ke = colon ? colon : ve;
+		const char *ke = colon ? colon : ve;
 		while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
 			ke--;
 		size_t kl = (size_t)(ke - k);
 		if (colon && kl == 9 && !memcmp(k, "processor", 9))
 			new_block = true;
 		if ((blank || new_block || q >= end) && in_block) {
-			if (nb == cap) {
-				cap *= 2;
-				struct block *n2 = realloc(bl, cap * sizeof(*bl));
-				if (!n2) {
-					vmx_diag_set(d, fname, 0, "out of memory");
-					goto out;
-				}
-				bl = n2;
+			if (push_block(&bl, &nb, &cap, &cur)) {
+				vmx_diag_set(d, fname, 0, "out of memory");
+				goto out;
 			}
-			bl[nb++] = cur;
 			block_init(&cur);
 			in_block = false;
 		}
@@ -342,48 +567,78 @@ int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const cha
 				cur.level = dec_in(v, ve, NULL);
 			} else if (kl == 5 && !memcmp(k, "flags", 5)) {
 				cur.flags_line = lineno;
-				cur.vmx_flag = has_word(v, ve, "vmx");
-				cur.sgx_flag = has_word(v, ve, "sgx");
-				cur.hypervisor = has_word(v, ve, "hypervisor");
-				cur.svm_flag = has_word(v, ve, "svm");
+				cur.flags_seg = x.nseg;
+				cur.flags_nseg = 1;
+				if (add_seg(&x, v, ve, lineno)) {
+					vmx_diag_set(d, fname, 0, "out of memory");
+					goto out;
+				}
+				field = F_FLAGS;
 			} else if (kl == 9 && !memcmp(k, "vmx flags", 9)) {
-				if (cur.vmx) {
+				if (cur.has_vmx) {
 					vmx_diag_set(d, fname, lineno, "a second \"vmx flags\" line in the same processor block");
 					goto out;
 				}
-				cur.vmx = v;
-				cur.vmx_end = ve;
+				cur.has_vmx = true;
 				cur.vmx_line = lineno;
+				cur.vmx_seg = x.nseg;
+				cur.vmx_nseg = 1;
+				if (add_seg(&x, v, ve, lineno)) {
+					vmx_diag_set(d, fname, 0, "out of memory");
+					goto out;
+				}
+				field = F_VMX;
+			} else if (kl == 4 && !memcmp(k, "bugs", 4)) {
+				field = F_BUGS;
 			}
 		}
 		q = nl ? nl + 1 : end + 1;
 	}
-	if (in_block) { /* the text ends inside a block (no final newline) */
-		if (nb == cap) {
-			struct block *n2 = realloc(bl, (cap + 1) * sizeof(*bl));
-			if (!n2) {
-				vmx_diag_set(d, fname, 0, "out of memory");
-				goto out;
-			}
-			bl = n2;
-			cap++;
-		}
-		bl[nb++] = cur;
+	if (in_block && push_block(&bl, &nb, &cap, &cur)) { /* the text ends inside a block (no final newline) */
+		vmx_diag_set(d, fname, 0, "out of memory");
+		goto out;
 	}
 	if (nb == 0) {
 		vmx_diag_set(d, fname, 0,
 			     "no processor blocks: expected the text of /proc/cpuinfo ('processor : N' lines)");
 		goto out;
 	}
+	/* The words read from "flags" (a word broken by the wrap counts: see value_has). */
+	for (size_t i = 0; i < nb; i++) {
+		struct block *b = &bl[i];
+		const struct seg *sg = b->flags_nseg ? x.seg + b->flags_seg : NULL;
+		size_t n = b->flags_nseg;
+		int jl = 0, r;
+		static const char *const words[] = { "vmx", "sgx", "svm", "hypervisor" };
+		bool *dst[] = { &b->vmx_flag, &b->sgx_flag, &b->svm_flag, &b->hypervisor };
+		for (size_t w = 0; w < 4; w++) {
+			r = value_has(sg, n, words[w], &jl);
+			*dst[w] = r != 0;
+			if (r == 2 && i == 0)
+				remark(info, "%s:%d: '%s' in flags is broken across lines %d-%d and was read as one word",
+				       fname, jl, words[w], jl, jl + 1);
+		}
+		if (b->hypervisor) {
+			b->hypervisor_line = b->flags_line;
+			for (size_t s2 = 0; s2 < n; s2++)
+				if (value_has(&sg[s2], 1, "hypervisor", &jl) == 1) {
+					b->hypervisor_line = sg[s2].line;
+					break;
+				}
+			if (value_has(sg, n, "hypervisor", &jl) == 2)
+				b->hypervisor_line = jl;
+		}
+	}
 	info->n_blocks = nb;
 	snprintf(info->vendor, sizeof(info->vendor), "%s", bl[0].vendor);
 	snprintf(info->model_name, sizeof(info->model_name), "%s", bl[0].model_name);
 	info->hypervisor = bl[0].hypervisor;
+	info->hypervisor_line = bl[0].hypervisor_line;
 	info->vmx_flag = bl[0].vmx_flag;
 	/* Every block must have the line, or none. */
 	size_t with = 0;
 	for (size_t i = 0; i < nb; i++)
-		with += bl[i].vmx != NULL;
+		with += bl[i].has_vmx;
 	if (with == 0) {
 		const struct block *b = &bl[0];
 		bool intel_like = !strcmp(b->vendor, "GenuineIntel") || !strcmp(b->vendor, "CentaurHauls") ||
@@ -414,7 +669,7 @@ int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const cha
 	}
 	if (with != nb) {
 		for (size_t i = 0; i < nb; i++)
-			if (!bl[i].vmx) {
+			if (!bl[i].has_vmx) {
 				vmx_diag_set(d, fname, bl[i].line,
 					     "processor %d has no \"vmx flags\" line while other processors have one: VMX is "
 					     "disabled on that CPU (or the text is cut short)",
@@ -422,17 +677,26 @@ int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const cha
 				goto out;
 			}
 	}
-	/* Name set: from the release, else the oldest set that can print every name seen. */
 	struct flag fl[MAX_FLAGS];
 	size_t nf = build_flags(fl);
+	int joins = 0;
+	for (size_t i = 0; i < nb; i++)
+		if (tokenize(&bl[i], &x, fl, nf, fname, info, &joins)) {
+			vmx_diag_set(d, fname, 0, "out of memory");
+			goto out;
+		}
+	if (joins > 1)
+		remark(info, "%d such names in all, counting every processor block", joins);
+	/* Name set: from the release, else the oldest set that can print every name seen. */
 	int names = vmx_cpuinfo_names_for_release(kernel_release);
 	info->names_from_release = names >= 0;
 	if (names < 0) {
 		names = VMX_CPUINFO_NAMES_5_10;
 		for (size_t i = 0; i < nb; i++)
-			for (size_t k = 0; k < nf; k++)
-				if ((int)fl[k].since > names && has_word(bl[i].vmx, bl[i].vmx_end, fl[k].name))
-					names = fl[k].since;
+			for (size_t t = 0; t < bl[i].ntok; t++)
+				for (size_t k = 0; k < nf; k++)
+					if ((int)fl[k].since > names && tok_is(&bl[i].tok[t], fl[k].name))
+						names = fl[k].since;
 	}
 	info->names = (enum vmx_cpuinfo_names)names;
 	struct vmx_snapshot *s = malloc(sizeof(*s));
@@ -440,8 +704,9 @@ int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const cha
 		vmx_diag_set(d, fname, 0, "out of memory");
 		goto out;
 	}
+	bool synth_warned = false;
 	for (size_t i = 0; i < nb; i++) {
-		if (block_snapshot(&bl[i], fl, nf, info->names, s, fname, d, info->warning, sizeof(info->warning))) {
+		if (block_snapshot(&bl[i], fl, nf, info->names, s, fname, d, info, &synth_warned)) {
 			free(s);
 			vmx_profile_free(p);
 			goto out;
@@ -463,7 +728,11 @@ int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const cha
 	vmx_profile_set_meta(p, "source", src);
 	rc = 0;
 out:
+	for (size_t i = 0; i < nb; i++)
+		free(bl[i].tok);
 	free(bl);
+	free(x.seg);
+	free(clean);
 	return rc;
 }
 
@@ -530,46 +799,4 @@ void vmx_partial_kvm(const struct kvm_policy *pol, const struct vmx_snapshot *s,
 	r->decided = all_known && !r->fails;
 }
 
-static const char *const class_word[] = { "pin", "primary", "secondary", "tertiary", "exit", "exit2", "entry" };
 
-void vmx_partial_kvm_print(FILE *f, const struct vmx_partial_kvm *r, const char *ind)
-{
-	const char *v = r->policy->version;
-	if (r->fails)
-		fprintf(f, "%skvm_intel %s fails with -EIO: a required control is known not allowed:\n", ind, v);
-	else if (r->decided)
-		fprintf(f, "%severy control kvm_intel %s requires is known allowed\n", ind, v);
-	else
-		fprintf(f, "%scannot conclude whether kvm_intel %s loads: /proc/cpuinfo does not show the controls it "
-			   "requires (they are unknown, not absent):\n",
-			ind, v);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct vmx_partial_kvm_class *c = &r->c[i];
-		if (c->req_missing) {
-			fprintf(f, "%s  %-9s required, known not allowed: ", ind, class_word[c->cls]);
-			vmx_fmt_bits(f, (enum vmx_class)c->cls, c->req_missing);
-			fputc('\n', f);
-		}
-		if (c->req_unknown && !r->fails) {
-			fprintf(f, "%s  %-9s required, unknown: ", ind, class_word[c->cls]);
-			vmx_fmt_bits(f, (enum vmx_class)c->cls, c->req_unknown);
-			fputc('\n', f);
-		}
-	}
-	fprintf(f, "%swhat can be concluded if it loads (optional controls, before the kernel's fix-up rules):\n", ind);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct vmx_partial_kvm_class *c = &r->c[i];
-		if (!(c->opt_allowed | c->opt_denied | c->opt_unknown))
-			continue;
-		fprintf(f, "%s  %-9s offered: ", ind, class_word[c->cls]);
-		vmx_fmt_bits(f, (enum vmx_class)c->cls, c->opt_allowed);
-		fprintf(f, "; not offered: ");
-		vmx_fmt_bits(f, (enum vmx_class)c->cls, c->opt_denied);
-		fprintf(f, "; unknown: ");
-		vmx_fmt_bits(f, (enum vmx_class)c->cls, c->opt_unknown);
-		fputc('\n', f);
-	}
-	fprintf(f, "%sknown: the kernel printed \"vmx flags\", so VMX is enabled by firmware and kvm_intel passes its "
-		   "precheck; for a full prediction read the MSRs (root, 'modprobe msr', --live)\n",
-		ind);
-}

@@ -7,6 +7,12 @@
  * (VMX_SNAP_PARTIAL): every MSR slot is present, known[] holds the bits the line determines, everything else
  * is unknown.  A name printed by no kernel is an error; a name of a newer kernel than the line seems to come
  * from widens the name set.
+ *
+ * Pasted text is read as the file it came from: vmx_paste_clean (host/import.h) removes quote marks, prompt
+ * lines, CRs and trailing blanks first, keys may be indented, and a hard-wrapped "flags", "vmx flags" or
+ * "bugs" value continues on the lines below it (lines without "key :" made of flag-name characters).  A
+ * word broken by the wrap is rejoined only when the pieces form a name and one alone is none; the join is
+ * remarked in info->warning.  See docs/import.md, "Pasted text".
  */
 #ifndef VMXCFG_HOST_CPUINFO_H
 #define VMXCFG_HOST_CPUINFO_H
@@ -41,7 +47,9 @@ struct vmx_cpuinfo_info {
 	char vendor[16];              /* vendor_id of the first block */
 	char model_name[128];
 	bool hypervisor;              /* "hypervisor" in flags: a virtual machine */
-	char warning[300];            /* a non-fatal remark (e.g. synthetic flags that contradict the others) */
+	int hypervisor_line;          /* the line of flags that holds it */
+	char warning[512];            /* non-fatal remarks, "; "-separated (synthetic flags that contradict the
+				       * others, a name a hard wrap broke in two and that was read whole) */
 	int novmx;                    /* enum vmx_cpuinfo_novmx: filled on success and on the no-"vmx flags" error */
 	bool vmx_flag;                /* "vmx" in the flags line of the first block */
 	char release[128];            /* kernel release given, if any */
@@ -56,7 +64,7 @@ const char *vmx_cpuinfo_names_label(enum vmx_cpuinfo_names n);
  * holds one partial snapshot per processor block (ids = processor numbers) with metadata name/source.
  * Errors (return -1, *d = file, line, what was expected): no processor blocks; no "vmx flags" line (with
  * the likely reason: vendor without VMX, VMX disabled by firmware, or a kernel older than 5.6); an unknown
- * flag name; a duplicated flag.
+ * flag name (at the line of the word, also in a continuation line); a duplicated flag.
  */
 int vmx_cpuinfo_parse(const char *text, size_t len, const char *fname, const char *kernel_release,
 		      struct vmx_profile *p, struct vmx_cpuinfo_info *info, struct vmx_diag *d);
@@ -89,7 +97,5 @@ struct vmx_partial_kvm {
  * CPU offers of what the kernel asks, not the final vmcs_config.
  */
 void vmx_partial_kvm(const struct kvm_policy *pol, const struct vmx_snapshot *s, struct vmx_partial_kvm *r);
-/* Text report (several lines, each starting with `indent`). */
-void vmx_partial_kvm_print(FILE *f, const struct vmx_partial_kvm *r, const char *indent);
 
 #endif

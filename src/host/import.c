@@ -239,17 +239,19 @@ void vmx_imp_skip_vbox_stamp(const char **p, const char *end)
 	}
 }
 
-enum vmx_import_format vmx_import_detect(const char *text, size_t len, const char *fname, struct vmx_diag *d)
+/* Detection on undecorated text (vmx_paste_clean): leading blanks are skipped on every line. */
+static enum vmx_import_format detect_clean(const char *text, size_t len, const char *fname, struct vmx_diag *d)
 {
-	if (vmx_profile_looks_like(text, len))
-		return VMX_IMPORT_PROFILE;
 	int first[VMX_IMPORT_FORMAT_COUNT] = { 0 };
 	struct vmx_imp_lines it = { text, text + len, 0 };
 	const char *line;
 	size_t n;
 	while (vmx_imp_next_line(&it, &line, &n)) {
 		int f = 0;
-		const char *p = line, *end = line + n;
+		const char *end = line + n;
+		vmx_imp_skip_blank(&line, end);
+		n = (size_t)(end - line);
+		const char *p = line;
 		vmx_imp_skip_vbox_stamp(&p, end);
 		size_t m = (size_t)(end - p);
 		if (vmx_imp_starts(p, m, "HM: MSR_IA32_") || vmx_imp_starts(p, m, "HWACCM: MSR_IA32_") ||
@@ -294,6 +296,21 @@ enum vmx_import_format vmx_import_detect(const char *text, size_t len, const cha
 		     "format; split the file or give --format",
 		     format_titles[a], first[a], format_titles[b], first[b]);
 	return VMX_IMPORT_AUTO;
+}
+
+enum vmx_import_format vmx_import_detect(const char *text, size_t len, const char *fname, struct vmx_diag *d)
+{
+	if (vmx_profile_looks_like(text, len))
+		return VMX_IMPORT_PROFILE;
+	size_t n;
+	char *clean = vmx_paste_clean(text, len, &n);
+	if (!clean) {
+		vmx_diag_set(d, fname, 0, "out of memory");
+		return VMX_IMPORT_AUTO;
+	}
+	enum vmx_import_format f = detect_clean(clean, n, fname, d);
+	free(clean);
+	return f;
 }
 
 /* ---- per-capture checks and conversion -------------------------------------------------------------- */
@@ -862,11 +879,8 @@ int vmx_import_buf(const char *text, size_t len, const char *fname, enum vmx_imp
 		vmx_diag_set(d, fname, line, "binary data (a NUL byte): expected a text log");
 		return -1;
 	}
-	if (fmt == VMX_IMPORT_AUTO) {
-		fmt = vmx_import_detect(text, len, fname, d);
-		if (fmt == VMX_IMPORT_AUTO)
-			return -1;
-	}
+	if (fmt == VMX_IMPORT_AUTO && vmx_profile_looks_like(text, len))
+		fmt = VMX_IMPORT_PROFILE;
 	if (fmt == VMX_IMPORT_PROFILE) {
 		vmx_diag_set(d, fname, 1, "already a vmxcfg profile: nothing to import (use it with --profile)");
 		return -1;
@@ -874,6 +888,22 @@ int vmx_import_buf(const char *text, size_t len, const char *fname, enum vmx_imp
 	if ((unsigned)fmt >= VMX_IMPORT_PROFILE) {
 		vmx_diag_set(d, fname, 0, "unknown import format %d", (int)fmt);
 		return -1;
+	}
+	/* Every parser reads the undecorated text; its lines are the input's lines (vmx_paste_clean). */
+	size_t clean_len;
+	char *clean = vmx_paste_clean(text, len, &clean_len);
+	if (!clean) {
+		vmx_diag_set(d, fname, 0, "out of memory");
+		return -1;
+	}
+	text = clean;
+	len = clean_len;
+	if (fmt == VMX_IMPORT_AUTO) {
+		fmt = detect_clean(text, len, fname, d);
+		if (fmt == VMX_IMPORT_AUTO) {
+			free(clean);
+			return -1;
+		}
 	}
 	struct vmx_import_ctx c;
 	memset(&c, 0, sizeof(c));
@@ -915,6 +945,7 @@ int vmx_import_buf(const char *text, size_t len, const char *fname, enum vmx_imp
 	}
 	free(s);
 	free(c.caps);
+	free(clean);
 	if (rc)
 		vmx_import_result_free(r);
 	return rc;

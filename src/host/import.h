@@ -94,6 +94,28 @@ int vmx_import_load_any(const char *path, struct vmx_profile *p, enum vmx_import
 /* Describe the hosts of a result in one line for messages: "1: <name> (lines A-B), 2: ...". */
 void vmx_import_describe_hosts(const struct vmx_import_result *r, char *buf, size_t len);
 
+/*
+ * Pasted text, undecorated (src/host/import_paste.c): what a mail, a Markdown note or a terminal adds around a
+ * log, removed before any parser sees it.  vmx_import_detect, vmx_import_buf and the /proc/cpuinfo reader
+ * (vmx_cpuinfo_parse) all run it first.  Per line:
+ *   - the line end: CR of Windows line ends (also "\r\r\n"), trailing blanks;
+ *   - quote marks: "> ", nested "> > " or ">>", each '>' with at most one space after it (so the indentation
+ *     of the quoted text survives), also when blanks come before them;
+ *   - a shell prompt line ("$ cmd", "# cmd", "user@host:~$ cmd", "[user@host dir]$ cmd", "user@host dir % cmd",
+ *     "host:dir user$ cmd", "PS C:\dir> cmd", each optionally after "(venv) ") becomes an empty line, except
+ *     when the output's first line follows the command on the same line ("$ sudo ./vmxcap    Basic VMX
+ *     Information", "... processor	: 0", "... VirtualBox ... release log"): then that part is kept, at the
+ *     prompt's indentation;
+ * and in the whole text a UTF-8 byte order mark at the start is dropped and a non-breaking space (UTF-8 C2 A0)
+ * becomes a space.  Indentation is left alone: every parser accepts leading blanks (vmxcap compares a line's
+ * indentation with its first section title's), so no block-wide rule has to guess what is common to a block.
+ *
+ * The result has exactly as many lines as the input, so every line number a parser reports is the line of
+ * the original text; it is never longer than the input, NUL-terminated, malloc'ed (NULL when out of memory),
+ * and running it again changes nothing.
+ */
+char *vmx_paste_clean(const char *text, size_t len, size_t *out_len);
+
 /* ---- For the per-format parsers (src/host/import_*.c); not for callers. --------------------------------- */
 
 #define VMX_IMPORT_LEAF_MAX 1024

@@ -31,7 +31,7 @@ int vmx_import_parse_cpuinfo(struct vmx_import_ctx *c, const char *text, size_t 
 		c->lines = it.lineno;
 	}
 	if (info->hypervisor) {
-		vmx_diag_set(c->d, c->fname, 0,
+		vmx_diag_set(c->d, c->fname, info->hypervisor_line,
 			     "the flags include 'hypervisor': this /proc/cpuinfo comes from a virtual machine, so its vmx "
 			     "flags are the hypervisor's nested offer, not a real CPU's; expected a host's /proc/cpuinfo "
 			     "(to study the VM itself use --cpuinfo FILE)");

@@ -10,6 +10,7 @@
  * - the CPUID dump between "CPUID dump" and "End of CPUID dump": a guest line "Gst: LLLLLLLL[/SSSS] a b c d"
  *   is followed by the host's "Hst: a b c d"; host-only leaves are "Hst: LLLLLLLL/SSSS a b c d".
  *   Only Hst values are kept.
+ * Leading blanks before the timestamp (an indented paste) are skipped.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
@@ -138,6 +139,7 @@ int vmx_import_parse_vbox(struct vmx_import_ctx *c, const char *text, size_t len
 		int ln = it.lineno;
 		c->lines = ln;
 		const char *p = line, *end = line + n;
+		vmx_imp_skip_blank(&p, end); /* an indented paste (vmx_paste_clean leaves indentation alone) */
 		vmx_imp_skip_vbox_stamp(&p, end);
 		size_t m = (size_t)(end - p);
 		char product[160];

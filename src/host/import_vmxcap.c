@@ -17,6 +17,10 @@
  *   the TRUE MSR is unknown.
  * - vmxcap prints no CPUID, no IA32_FEATURE_CONTROL, no CR0/CR4 fixed MSRs and no VMCS_ENUM: those MSRs are
  *   present (every VMX CPU has them) with no known bit.
+ * Pasted output (import.c runs vmx_paste_clean first) may be indented as a whole: a section title is a line
+ * that is exactly a title, at any indentation; a line indented deeper than the first title is an entry, any
+ * other line is an unknown section or text around the output.  A missing section is reported where it should
+ * start (the next section's title), or at the line that carries its title after other text.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
@@ -353,6 +357,15 @@ static int entry(struct vmx_import_ctx *c, struct acc *a, int sec, const char *p
 	return 0;
 }
 
+/* Indentation in columns (a tab moves to the next multiple of 8). */
+static int indent_of(const char *p, const char *end)
+{
+	int col = 0;
+	for (; p < end && (*p == ' ' || *p == '\t') && col < 10000; p++)
+		col = *p == '\t' ? (col / 8 + 1) * 8 : col + 1;
+	return col;
+}
+
 /* Allowed-1 bit of a control MSR, 0 when unknown. */
 static int a1bit(const struct acc *a, enum vmx_msr_slot s, unsigned bit)
 {
@@ -371,62 +384,92 @@ int vmx_import_parse_vmxcap(struct vmx_import_ctx *c, const char *text, size_t l
 	const char *line;
 	size_t n;
 	int sec = -1, skipping = 0, started = 0, rc = -1, last = 0;
+	int base = -1;            /* indentation of the first section title: deeper lines are entries */
+	int glued[S_COUNT] = { 0 }; /* line where a title follows other text ("$ ./vmxcap Basic VMX Information") */
 	char skipped[80] = "";
-	int skipped_line = 0;
+	int skipped_line = 0, skipped_entries = 0;
 	while (vmx_imp_next_line(&it, &line, &n)) {
 		int ln = it.lineno;
 		c->lines = ln;
 		const char *p = line, *end = line + n;
-		if (n == 0)
+		int ind = indent_of(p, end);
+		vmx_imp_skip_blank(&p, end);
+		size_t m = (size_t)(end - p);
+		if (m == 0)
 			continue;
-		if (*p != ' ' && *p != '\t') {
-			int found = -1;
-			for (int k = 0; k < S_COUNT; k++)
-				if (strlen(secs[k].title) == n && memcmp(secs[k].title, p, n) == 0)
-					found = k;
-			if (found >= 0) {
-				if (a->seen[found]) {
-					vmx_diag_set(c->d, c->fname, ln,
-						     "second '%s' section (first at line %d): expected the output of one vmxcap "
-						     "run; split the file",
-						     secs[found].title, a->seen[found]);
-					goto out;
-				}
-				a->seen[found] = ln;
-				sec = found;
-				skipping = 0;
-				started = 1;
-				last = ln;
-				continue;
+		int found = -1;
+		for (int k = 0; k < S_COUNT; k++)
+			if (strlen(secs[k].title) == m && memcmp(secs[k].title, p, m) == 0)
+				found = k;
+		if (found >= 0) {
+			if (a->seen[found]) {
+				vmx_diag_set(c->d, c->fname, ln,
+					     "second '%s' section (first at line %d): expected the output of one vmxcap "
+					     "run; split the file",
+					     secs[found].title, a->seen[found]);
+				goto out;
+			}
+			a->seen[found] = ln;
+			sec = found;
+			skipping = 0;
+			started = 1;
+			last = ln;
+			if (base < 0)
+				base = ind;
+			continue;
+		}
+		if (base < 0 || ind <= base) {
+			/* A title-level line that is no title. */
+			for (int k = 0; k < S_COUNT; k++) {
+				size_t tl = strlen(secs[k].title);
+				if (!glued[k] && m > tl && memcmp(end - tl, secs[k].title, tl) == 0 &&
+				    (end[-(ptrdiff_t)tl - 1] == ' ' || end[-(ptrdiff_t)tl - 1] == '\t'))
+					glued[k] = ln;
 			}
 			if (started) {
 				/* An unknown section (a newer vmxcap) or text after the output: skip its lines. */
-				if (!skipped[0]) {
-					snprintf(skipped, sizeof(skipped), "%.*s", (int)(n > 60 ? 60 : n), p);
+				if (!skipped_line) {
+					snprintf(skipped, sizeof(skipped), "%.*s", (int)(m > 60 ? 60 : m), p);
 					skipped_line = ln;
 				}
 				skipping = 1;
 			}
 			continue;
 		}
+		if (skipping)
+			skipped_entries++;
 		if (!started || skipping)
-			continue;
-		vmx_imp_skip_blank(&p, end);
-		if (p == end)
 			continue;
 		last = ln;
 		if (entry(c, a, sec, p, end, ln))
 			goto out;
 	}
-	/* Every vmxcap prints these sections; one missing means a truncated or trimmed output. */
+	/* Every vmxcap prints these sections, in this order; one missing means a truncated or trimmed output. */
 	static const int needed[] = { S_BASIC, S_PIN, S_PRIMARY, S_SECONDARY, S_EXIT, S_ENTRY, S_MISC, S_EPT };
-	for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++)
-		if (!a->seen[needed[k]]) {
+	for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++) {
+		int s = needed[k];
+		if (a->seen[s])
+			continue;
+		int next = -1;
+		for (int j = s + 1; j < S_COUNT && next < 0; j++)
+			if (a->seen[j])
+				next = j;
+		if (glued[s])
+			vmx_diag_set(c->d, c->fname, glued[s],
+				     "the '%s' heading follows other text on this line: expected it alone on its line, as "
+				     "vmxcap prints it",
+				     secs[s].title);
+		else if (next >= 0)
+			vmx_diag_set(c->d, c->fname, a->seen[next],
+				     "no '%s' section before '%s': every vmxcap prints it, in this order (is the output "
+				     "trimmed?)",
+				     secs[s].title, secs[next].title);
+		else
 			vmx_diag_set(c->d, c->fname, last ? last : c->lines,
 				     "no '%s' section: every vmxcap prints it (is the output truncated or trimmed?)",
-				     secs[needed[k]].title);
-			goto out;
-		}
+				     secs[s].title);
+		goto out;
+	}
 	if (!(a->known[VMX_MSR_BASIC] & range_mask(0, 30))) {
 		vmx_diag_set(c->d, c->fname, a->seen[S_BASIC],
 			     "'Basic VMX Information' has neither a Hex line nor a Revision: expected vmxcap's output");
@@ -496,7 +539,8 @@ int vmx_import_parse_vmxcap(struct vmx_import_ctx *c, const char *text, size_t l
 	if (a->unknown_labels)
 		vmx_imp_note(cap, "%d label(s) this importer does not know (first '%s', line %d): their bits are unknown",
 			     a->unknown_labels, a->unknown_label, a->unknown_label_line);
-	if (skipped[0])
+	/* Only a skipped section with entries is worth a note; a closing remark of a mail or note is not. */
+	if (skipped_entries)
 		vmx_imp_note(cap, "lines from '%s' (line %d) on are not a section vmxcfg knows: skipped", skipped,
 			     skipped_line);
 	if (a->inconsistent)

@@ -42,6 +42,12 @@ guarded "$VMXCFG" dump --sysroot "$S" -o "$T/dump.profile"
 guarded "$VMXCFG" check --sysroot "$S"
 guarded "$VMXCFG" kvm --live --sysroot "$S"
 guarded "$VMXCFG" kvm --live --sysroot "$S" --json
+# No source option: this machine (under --sysroot / VMXCFG_SYSROOT), the same live path.
+guarded "$VMXCFG" kvm --sysroot "$S"
+VMXCFG_SYSROOT=$S guarded "$VMXCFG" kvm --json
+guarded "$VMXCFG" nested --sysroot "$S"
+guarded "$VMXCFG" negotiate --policy data/policies/simplevisor.policy --sysroot "$S"
+guarded "$VMXCFG" vmcs --from-kvm --sysroot "$S"
 VMXCFG_SYSROOT=$S guarded "$VMXCFG" caps --live
 for c in 0 1; do
 	if grep -q "^OPEN $S/dev/cpu/$c/msr flags=0x" "$LOG"; then ok; else bad "CPU $c's msr device was never opened"; fi

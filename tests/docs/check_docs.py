@@ -34,7 +34,7 @@ for c in cmds:
     for o in sorted(opts):
         check(re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(o), plain) is not None,
               "man page does not mention option %s of 'vmxcfg %s'" % (o, c))
-for code in "012":
+for code in "0123":
     check(re.search(r"^\.SH EXIT STATUS[\s\S]*^\.B %s$" % code, man, re.M) is not None,
           "EXIT STATUS does not describe exit code %s" % code)
 for sect in ("PROFILE FORMAT", "SOURCES", "EXIT STATUS"):

@@ -220,19 +220,23 @@ t_run 2 $VMXCFG kvm --kernel ..4.20 --cpu skylake-core-i7-6700k --param enable_i
 t_stdout_empty
 t_stderr_has "no kernel version in the range has this parameter"
 t_run 0 $VMXCFG kvm --kernel 6.0.. --cpu skylake-core-i7-6700k --param enable_ipiv=0
-# no CPU given: still a usage error after a good range
-t_run 2 $VMXCFG kvm --kernel 5.4..6.6
-t_stdout_empty
+# no source: this machine, here a fake one without VMX under --sysroot: the precheck answers (exit 1)
+mkdir -p "$T_TMP/amd/proc/sys/kernel" "$T_TMP/amd/sys/devices/system/cpu" "$T_TMP/amd/dev/cpu"
+echo 0 >"$T_TMP/amd/sys/devices/system/cpu/online"; echo 6.6.0 >"$T_TMP/amd/proc/sys/kernel/osrelease"
+cp "$CI/amd-epyc.cpuinfo" "$T_TMP/amd/proc/cpuinfo"
+t_run 1 $VMXCFG kvm --kernel 5.4..6.6 --sysroot "$T_TMP/amd"
+t_stdout_has "kernels 5.4 to 6.6: "
 
-# 4. /proc/cpuinfo (partial) sources: grouped the same way; nothing certain, so exit 2 with the report.
-t_run 2 $VMXCFG kvm --cpuinfo "$CI/k5.10-cascadelake.cpuinfo" --kernel all
+# 4. /proc/cpuinfo (partial) sources: grouped the same way; nothing certain, so no verdict: exit 3 with the report.
+t_run 3 $VMXCFG kvm --cpuinfo "$CI/k5.10-cascadelake.cpuinfo" --kernel all
+t_stderr_has "no verdict (exit 3)"
 t_stdout_has "kernels $OLDEST to $NEWEST: "
 t_stdout_has "releases"
 t_stdout_has "    primary   required, unknown: +intr_window_exiting"
 t_stdout_has " in full:"
 grep -c '^[0-9]' "$T_TMP/out" >"$T_TMP/n"
 if [ "$(cat "$T_TMP/n")" -lt 20 ]; then t_ok; else t_bad "cpuinfo --kernel all: $(cat "$T_TMP/n") group lines"; fi
-t_run 2 $VMXCFG kvm --cpuinfo "$CI/k5.10-cascadelake.cpuinfo" --kernel 6.1..6.6 --json
+t_run 3 $VMXCFG kvm --cpuinfo "$CI/k5.10-cascadelake.cpuinfo" --kernel 6.1..6.6 --json
 t_json_ok
 if python3 - "$T_TMP/out" <<'PY'
 import json, sys

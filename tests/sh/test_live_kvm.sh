@@ -8,20 +8,22 @@ V=$VMXCFG
 CI=tests/caps/cpuinfo
 SKL=data/profiles/skylake-core-i7-6700k.profile
 
-# 1. Partial source: cannot conclude (exit 2, report on stdout), names the unknown required controls.
-t_run 2 "$V" kvm --cpuinfo "$CI/k6.1-sapphirerapids.cpuinfo" --kernel 6.1
+# 1. Partial source: no verdict (exit 3, report on stdout, what would decide it on stderr), names the unknown
+# required controls.
+t_run 3 "$V" kvm --cpuinfo "$CI/k6.1-sapphirerapids.cpuinfo" --kernel 6.1
 t_stdout_has "cannot conclude whether kvm_intel 6.1 loads"
 t_stdout_has "primary   required, unknown: intr_window_exiting hlt_exiting"
 t_stdout_has "secondary offered: virt_apic_accesses ept vpid"
 t_stdout_has "tertiary  offered: ipi_virt"
 t_stdout_has "kvm_intel passes its precheck"
-t_stderr_has "cannot tell from /proc/cpuinfo"
-t_run 2 "$V" kvm --cpuinfo "$CI/k5.10-cascadelake.cpuinfo" --kernel all
+t_stderr_has "kvm: no verdict (exit 3): /proc/cpuinfo does not show whether kvm_intel loads: read the MSRs (root, 'modprobe msr', --live) or give a profile"
+t_run 3 "$V" kvm --cpuinfo "$CI/k5.10-cascadelake.cpuinfo" --kernel all
 t_stdout_has "kernels 4.19 to 7.1: "
 t_stdout_has "cannot conclude: required controls unknown"
 t_stdout_has "    primary   required, unknown: +intr_window_exiting"
 t_stdout_has " in full:"
-t_run 2 "$V" kvm --cpuinfo "$CI/k5.10-cascadelake.cpuinfo" --json
+t_run 3 "$V" kvm --cpuinfo "$CI/k5.10-cascadelake.cpuinfo" --json
+t_stderr_has "no verdict (exit 3)"
 t_json_ok
 t_stdout_has '"status": "unknown"'
 t_stdout_has '"partial": true'
@@ -33,7 +35,7 @@ t_stdout_has "primary   required, known not allowed: tsc_offsetting"
 
 # 2. Live fallback to /proc/cpuinfo (no msr driver) goes the same way.
 S=$T_TMP/s; sysroot_new "$S" 0-1 6.1.0; cp "$CI/k6.1-sapphirerapids.cpuinfo" "$S/proc/cpuinfo"
-t_run 2 live "$V" kvm --live --sysroot "$S" --kernel 6.1
+t_run 3 live "$V" kvm --live --sysroot "$S" --kernel 6.1
 t_stderr_has "modprobe msr"
 t_stdout_has "cannot conclude whether kvm_intel 6.1 loads"
 
@@ -58,4 +60,53 @@ t_stdout_has "kvm: CPU 2 feature inconsistency!"
 S=$T_TMP/same; sysroot_new "$S" 0-1 6.6.0; sysroot_cpu "$S" 0 "$SKL"; sysroot_cpu "$S" 1 "$SKL"
 t_run 0 live "$V" kvm --live --sysroot "$S" --kernel 6.6
 t_stdout_has "every CPU computes the same vmcs_config as the boot CPU 0 (2 CPUs)"
+
+# 4. No source option: this machine, as --live (here the fake machine under --sysroot or $VMXCFG_SYSROOT).
+t_run 0 live "$V" kvm --sysroot "$S" --kernel 6.6
+t_stdout_has "every CPU computes the same vmcs_config as the boot CPU 0 (2 CPUs)"
+t_stdout_has "CPU: "
+t_run 0 live env VMXCFG_SYSROOT="$S" "$V" kvm --kernel 6.6 --json
+t_json_ok
+t_stdout_has '"status": "ok"'
+t_run 0 live "$V" nested --sysroot "$S"
+t_stdout_has "L1"
+t_run 0 live "$V" negotiate --policy data/policies/simplevisor.policy --sysroot "$S"
+t_run 0 live "$V" vmcs --from-kvm --sysroot "$S"
+t_run 2 "$V" vmcs tests/vmcs/controls-good.json --sysroot "$S"
+t_stderr_has "no CPU given"
+# no msr device, an Intel /proc/cpuinfo: falls back with a note; kvm reports what it can (no verdict: 3),
+# nested and negotiate need every MSR (no verdict: 3, nothing on stdout).
+S=$T_TMP/ci; sysroot_new "$S" 0-1 6.1.0; cp "$CI/k6.1-sapphirerapids.cpuinfo" "$S/proc/cpuinfo"
+t_run 3 "$V" kvm --sysroot "$S" --kernel 6.1
+t_stderr_has "modprobe msr"
+t_stderr_has "falling back to /proc/cpuinfo"
+t_stderr_has "no verdict (exit 3)"
+t_stdout_has "cannot conclude whether kvm_intel 6.1 loads"
+t_run 3 "$V" nested --sysroot "$S"
+t_stdout_empty
+t_stderr_has "only part of the VMX capabilities is known (/proc/cpuinfo): read the MSRs"
+t_run 3 "$V" negotiate --policy data/policies/simplevisor.policy --sysroot "$S"
+t_stdout_empty
+t_stderr_has "no verdict (exit 3)"
+# a machine without VMX (AMD; an Intel CPU whose kernel shows no 'vmx' flag): kvm_intel's precheck answers, exit 1.
+S=$T_TMP/amd; sysroot_new "$S" 0 6.6.0; cp "$CI/amd-epyc.cpuinfo" "$S/proc/cpuinfo"
+t_run 1 "$V" kvm --sysroot "$S"
+t_stdout_has "kvm_intel stops before setup_vmcs_config with -EOPNOTSUPP: VMX not supported by CPU"
+t_stderr_has "no usable VMX (vendor AuthenticAMD)"
+t_stderr_has "modprobe msr"
+t_run 1 "$V" kvm --sysroot "$S" --json
+t_json_ok
+t_stdout_has '"precheck": {"status": "eopnotsupp"'
+t_run 1 "$V" nested --sysroot "$S"
+t_stdout_has "L1 gets no VMX"
+t_run 1 "$V" vmcs --from-kvm --sysroot "$S"
+S=$T_TMP/fwoff; sysroot_new "$S" 0 6.6.0; cp "$CI/kabylake-core-i5-7200u-vmx-fw-disabled.cpuinfo" "$S/proc/cpuinfo"
+t_run 1 "$V" kvm --sysroot "$S"
+t_stderr_has "no 'vmx' flag"
+t_stdout_has "-EOPNOTSUPP"
+# nothing readable at all (no msr device, no /proc/cpuinfo): the source cannot be read, exit 2, stdout empty.
+S=$T_TMP/empty; sysroot_new "$S" 0 6.6.0
+t_run 2 "$V" kvm --sysroot "$S"
+t_stdout_empty
+t_stderr_has "falling back to /proc/cpuinfo failed too"
 t_done

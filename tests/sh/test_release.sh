@@ -183,7 +183,8 @@ if fakesys_build; then
 	if grep -q 'note:' "$T_TMP/out" "$T_TMP/err"; then t_bad "check --kernel 6.6.47 has notes"; else t_ok; fi
 	S=$T_TMP/rhel8; sysroot_new "$S" 0 4.18.0-513.el8_9.x86_64; sysroot_kvm "$S"
 	sysroot_cpu "$S" 0 "$SKL"; cp "$CI/k5.10-cascadelake.cpuinfo" "$S/proc/cpuinfo"
-	t_run 2 live "$V" check --sysroot "$S"
+	t_run 3 live "$V" check --sysroot "$S"
+	t_stderr_has "check: no verdict (exit 3): 1 check could not be made"
 	t_stdout_has "WARN  kvm_intel prediction         cannot predict for kernel 4.18.0-513.el8_9.x86_64: 4.18 is older than every modelled release (4.19 … 7.1); the closest is 4.19"
 	t_stdout_has "HINT: 'vmxcfg check --kernel 4.19' predicts with the closest modelled release"
 	t_stdout_has "result: COULD NOT TELL"

@@ -183,6 +183,170 @@ static void test_errors(void)
 	vmx_profile_free(&p);
 }
 
+/* Parse an in-memory text; 0 or -1 (d filled). */
+static int parse(const char *text, struct vmx_profile *p, struct vmx_cpuinfo_info *info, struct vmx_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	return vmx_cpuinfo_parse(text, strlen(text), "paste", NULL, p, info, d);
+}
+
+#define HEAD "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 151\nstepping\t: 5\n"
+
+/* Every vmx flag name the reader knows (kvm-setup.md §4): the named bits plus three names of their own. */
+static size_t all_names(const char **out, size_t max)
+{
+	static const enum vmx_class cls[] = { VMX_CLASS_PIN, VMX_CLASS_PRIMARY, VMX_CLASS_SECONDARY, VMX_CLASS_TERTIARY,
+					      VMX_CLASS_EPT_VPID };
+	size_t n = 0;
+	for (size_t c = 0; c < sizeof(cls) / sizeof(cls[0]); c++) {
+		const struct vmx_class_info *ci = vmx_class_get(cls[c]);
+		for (size_t i = 0; i < ci->n_bits && n < max; i++)
+			if (ci->bits[i].linux_flag)
+				out[n++] = ci->bits[i].linux_flag;
+	}
+	static const char *const extra[] = { "eptp_switching", "flexpriority", "apicv" };
+	for (size_t i = 0; i < 3 && n < max; i++)
+		out[n++] = extra[i];
+	return n;
+}
+
+/* Hard-wrapped text: continuation lines belong to "flags", "vmx flags" or "bugs" of the line before. */
+static void test_wrapped(void)
+{
+	struct vmx_profile p, q;
+	struct vmx_cpuinfo_info info;
+	struct vmx_diag d;
+	/* Whole-word wraps, also right after the colon, read as the unwrapped line. */
+	static const char one[] = HEAD "flags\t\t: fpu vme vmx est\nvmx flags\t: vnmi ept vpid tsc_offset vtpr "
+				  "flexpriority vapic\nbugs\t\t: spectre_v1\n";
+	static const char wrapped[] = HEAD "flags\t\t: fpu vme\nvmx est\nvmx flags\t:\nvnmi ept\n  vpid tsc_offset \n"
+				      "vtpr flexpriority\nvapic\nbugs\t\t: spectre_v1\n";
+	T_CHECK(parse(one, &p, &info, &d) == 0);
+	int rc = parse(wrapped, &q, &info, &d);
+	if (rc)
+		fprintf(stderr, "%s:%d: %s\n", d.file, d.line, d.msg);
+	T_CHECK(rc == 0);
+	if (rc == 0) {
+		T_CHECK(vmx_snapshot_equal(&p.cpus[0].snap, &q.cpus[0].snap));
+		T_CHECK(info.vmx_flag);
+		T_EQ_STR(info.warning, "");
+		vmx_profile_free(&q);
+	}
+	/* The unwrapped text really knows these bits (the comparison is not vacuous). */
+	T_EQ_U64(kbit(&p.cpus[0].snap, VMX_MSR_PROCBASED, A1(3)), 1);  /* tsc_offset */
+	T_EQ_U64(kbit(&p.cpus[0].snap, VMX_MSR_PROCBASED2, A1(5)), 1); /* vpid */
+	vmx_profile_free(&p);
+	/* A word cut at a fixed column: rejoined when the pieces form a name and one alone is none. */
+	static const char cut[] = HEAD "flags\t\t: fpu vm\nx est\nvmx flags\t: vnmi ept vpid tsc_off\nset vtpr ept\n_ad\n";
+	rc = parse(cut, &q, &info, &d);
+	T_CHECK(rc == 0);
+	if (rc == 0) {
+		const struct vmx_snapshot *s = &q.cpus[0].snap;
+		T_EQ_U64(kbit(s, VMX_MSR_PROCBASED, A1(3)), 1);        /* tsc_off + set */
+		T_EQ_U64(kbit(s, VMX_MSR_EPT_VPID_CAP, 1ull << 21), 1); /* ept + _ad: ept_ad, and ... */
+		T_EQ_U64(kbit(s, VMX_MSR_PROCBASED2, A1(1)), 1);       /* ... ept itself from the first line */
+		T_CHECK(info.vmx_flag);                                /* vm + x in flags */
+		T_CHECK(vmx_cpuid_has_vmx(s));
+		T_CHECK(strstr(info.warning, "paste:8: vmx flags: 'tsc_off' at the end of line 8 and 'set' at the start "
+					     "of line 9 read as one name, 'tsc_offset'") != NULL);
+		T_CHECK(strstr(info.warning, "2 such names in all") != NULL);
+		T_CHECK(strstr(info.warning, "paste:6: 'vmx' in flags is broken across lines 6-7") != NULL);
+		vmx_profile_free(&q);
+	}
+	/* Two names at a wrap stay two names: "ept" + "vpid" is no "eptvpid". */
+	static const char two[] = HEAD "flags\t\t: vmx\nvmx flags\t: vnmi ept\nvpid\n";
+	T_CHECK(parse(two, &q, &info, &d) == 0);
+	if (q.n_cpus) {
+		T_EQ_U64(kbit(&q.cpus[0].snap, VMX_MSR_PROCBASED2, A1(5)), 1);
+		T_EQ_STR(info.warning, "");
+		vmx_profile_free(&q);
+	}
+	/* Pieces that form no name are refused at the line of the first piece, never dropped. */
+	static const char bad[] = HEAD "flags\t\t: vmx\nvmx flags\t: vnmi ept tsc_off\nsex vtpr\n";
+	T_CHECK(parse(bad, &q, &info, &d) != 0);
+	T_EQ_U64(d.line, 7);
+	T_CHECK(strstr(d.msg, "unknown vmx flag 'tsc_off'") != NULL);
+	T_CHECK(strstr(d.msg, "wrapped over several lines") != NULL);
+	static const char bad2[] = HEAD "flags\t\t: vmx\nvmx flags\t: vnmi ept\nvpid frobnicate\n";
+	T_CHECK(parse(bad2, &q, &info, &d) != 0);
+	T_EQ_U64(d.line, 8);
+	/* A name repeated across the wrap names both lines. */
+	static const char dup[] = HEAD "flags\t\t: vmx\nvmx flags\t: vnmi ept\nvpid ept\n";
+	T_CHECK(parse(dup, &q, &info, &d) != 0);
+	T_EQ_U64(d.line, 8);
+	T_CHECK(strstr(d.msg, "'ept' appears twice (first at line 7)") != NULL);
+	/* Never glued: after a blank line (a new block), after a line that is not a value, after "bugs", and a line
+	 * with characters no flag name has. */
+	static const char apart[] = HEAD "flags\t\t: vmx\nvmx flags\t: vnmi ept\n\nvpid\n";
+	T_CHECK(parse(apart, &q, &info, &d) == 0);
+	if (q.n_cpus) {
+		T_EQ_U64(q.n_cpus, 1);
+		T_EQ_U64(kbit(&q.cpus[0].snap, VMX_MSR_PROCBASED2, A1(5)), 0); /* vpid: a 5.6 name not printed */
+		vmx_profile_free(&q);
+	}
+	static const char prose[] = HEAD "flags\t\t: vmx\nvmx flags\t: vnmi ept\nThanks!\nvpid\nbugs\t\t: x\ntsc_offset\n"
+				    "vmx flags are below\n";
+	T_CHECK(parse(prose, &q, &info, &d) == 0);
+	if (q.n_cpus) {
+		T_EQ_U64(kbit(&q.cpus[0].snap, VMX_MSR_PROCBASED2, A1(5)), 0);
+		T_EQ_U64(kbit(&q.cpus[0].snap, VMX_MSR_PROCBASED, A1(3)), 0);
+		vmx_profile_free(&q);
+	}
+	/* No name is two other names in a row: what makes rejoining a broken word unambiguous. */
+	const char *names[64];
+	size_t nn = all_names(names, 64);
+	T_EQ_U64(nn, 29);
+	int concat = 0;
+	for (size_t i = 0; i < nn; i++)
+		for (size_t j = 0; j < nn; j++)
+			for (size_t k = 0; k < nn; k++) {
+				size_t li = strlen(names[i]), lj = strlen(names[j]);
+				if (strlen(names[k]) == li + lj && !memcmp(names[k], names[i], li) &&
+				    !strcmp(names[k] + li, names[j])) {
+					fprintf(stderr, "'%s' = '%s' + '%s'\n", names[k], names[i], names[j]);
+					concat++;
+				}
+			}
+	T_EQ_U64(concat, 0);
+}
+
+/* Decorated pastes: quote marks, indentation, prompt lines, CRLF; prose with colons is no processor block. */
+static void test_decorated(void)
+{
+	struct vmx_profile p, q;
+	struct vmx_cpuinfo_info info;
+	struct vmx_diag d;
+	static const char clean[] = HEAD "flags\t\t: vmx hypervisor\nvmx flags\t: vnmi ept vpid\n";
+	static const char mail[] = "On Mon, 3 Mar 2025 at 10:12, A. User wrote:\r\n> Here it is:\r\n>\r\n"
+				   "> $ cat /proc/cpuinfo\r\n> processor\t: 0\r\n>   vendor_id\t: GenuineIntel  \r\n"
+				   "> cpu family\t: 6\r\n> model\t\t: 151\r\n> stepping\t: 5\r\n"
+				   "> flags\t\t: vmx\r\n> hypervisor\r\n> vmx flags\t: vnmi ept\r\n> vpid\r\n>\r\n> Thanks: A.\r\n";
+	T_CHECK(parse(clean, &p, &info, &d) == 0);
+	T_EQ_U64(info.hypervisor_line, 6);
+	int rc = parse(mail, &q, &info, &d);
+	if (rc)
+		fprintf(stderr, "%s:%d: %s\n", d.file, d.line, d.msg);
+	T_CHECK(rc == 0);
+	if (rc == 0) {
+		T_EQ_U64(q.n_cpus, 1);
+		T_CHECK(vmx_snapshot_equal(&p.cpus[0].snap, &q.cpus[0].snap));
+		T_CHECK(info.hypervisor);
+		T_EQ_U64(info.hypervisor_line, 11); /* the continuation line that holds it */
+		vmx_profile_free(&q);
+	}
+	vmx_profile_free(&p);
+	/* An error inside the quoted text names its own line. */
+	static const char bad[] = "Hi,\n\n>     processor\t: 0\n>     vendor_id\t: GenuineIntel\n>     flags\t\t: vmx\n"
+				  ">     vmx flags\t: vnmi\n>     eptt vpid\n";
+	T_CHECK(parse(bad, &q, &info, &d) != 0);
+	T_EQ_U64(d.line, 7);
+	T_CHECK(strstr(d.msg, "'eptt'") != NULL);
+	/* Prose only: still no processor blocks. */
+	static const char words[] = "Note: nothing here.\nAlso: none.\n";
+	T_CHECK(parse(words, &q, &info, &d) != 0);
+	T_CHECK(strstr(d.msg, "no processor blocks") != NULL);
+}
+
 static void test_release(void)
 {
 	T_EQ_U64(vmx_cpuinfo_names_for_release("5.10.0-28-amd64"), VMX_CPUINFO_NAMES_5_10);
@@ -199,6 +363,8 @@ int main(void)
 	test_alderlake();
 	test_kernel_formats();
 	test_errors();
+	test_wrapped();
+	test_decorated();
 	test_release();
 	return T_DONE();
 }

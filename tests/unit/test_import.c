@@ -429,6 +429,158 @@ static void partial_write(void)
 	vmx_profile_free(&p);
 }
 
+/* vmx_paste_clean on one line: the undecorated line. */
+static int clean_is(const char *in, const char *want)
+{
+	size_t n;
+	char *c = vmx_paste_clean(in, strlen(in), &n);
+	int ok = c && strlen(c) == n && strcmp(c, want) == 0;
+	if (!ok)
+		fprintf(stderr, "vmx_paste_clean(\"%s\") = \"%s\", want \"%s\"\n", in, c ? c : "(null)", want);
+	free(c);
+	return ok;
+}
+
+static int count_lines(const char *t, size_t n)
+{
+	int k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += t[i] == '\n';
+	return k;
+}
+
+/* The pre-pass every text reader runs (src/host/import_paste.c), and detection on decorated samples. */
+static void paste(void)
+{
+	/* Quote marks: one space after each '>' belongs to the mark; the rest is the text's indentation. */
+	T_CHECK(clean_is("> > x\n", "x\n"));
+	T_CHECK(clean_is(">>x\n", "x\n"));
+	T_CHECK(clean_is(">   Hex: 0x1\n", "  Hex: 0x1\n"));
+	T_CHECK(clean_is("  > > Basic VMX Information  \r\n", "Basic VMX Information\n"));
+	T_CHECK(clean_is(">\n", "\n"));
+	T_CHECK(clean_is("\tvendor_id\t: GenuineIntel \t\r\r\n", "\tvendor_id\t: GenuineIntel\n"));
+	/* Prompt lines become empty lines, keeping the output's first line when it follows the command. */
+	T_CHECK(clean_is("$ cat /proc/cpuinfo\n", "\n"));
+	T_CHECK(clean_is("$\n", "\n"));
+	T_CHECK(clean_is("# cat /proc/cpuinfo\n", "\n"));
+	T_CHECK(clean_is("user@host:~/qemu$ sudo ./scripts/kvm/vmxcap\n", "\n"));
+	T_CHECK(clean_is("(venv) user@host:~$ ls\n", "\n"));
+	T_CHECK(clean_is("    [root@ws ~]# cat /proc/cpuinfo\n", "\n"));
+	T_CHECK(clean_is("me@mbp ~ % cat VBox.log\n", "\n"));
+	T_CHECK(clean_is("mbp:~ me$ cat VBox.log\n", "\n"));
+	T_CHECK(clean_is("PS C:\\Users\\me> type vmware.log\n", "\n"));
+	T_CHECK(clean_is("$ sudo ./vmxcap    Basic VMX Information\n", "Basic VMX Information\n"));
+	T_CHECK(clean_is("  >   user@h:~$ sudo vmxcap Basic VMX Information\n", "  Basic VMX Information\n"));
+	T_CHECK(clean_is("$ cat /proc/cpuinfo processor\t: 0\n", "processor\t: 0\n"));
+	/* Not prompts: lines of the formats themselves and prose. */
+	T_CHECK(clean_is("cpu MHz\t\t: 2500.000\n", "cpu MHz\t\t: 2500.000\n"));
+	T_CHECK(clean_is("model name\t: Intel(R) Core(TM) i5 CPU 750 @ 2.67GHz\n",
+			 "model name\t: Intel(R) Core(TM) i5 CPU 750 @ 2.67GHz\n"));
+	T_CHECK(clean_is("2017-03-11T18:28:00.662+05:30| vmx| I125: done 100% now\n",
+			 "2017-03-11T18:28:00.662+05:30| vmx| I125: done 100% now\n"));
+	T_CHECK(clean_is("it costs 5 $ each\n", "it costs 5 $ each\n"));
+	T_CHECK(clean_is("a@b c d$ x\n", "a@b c d$ x\n"));
+	/* Whole text: a byte order mark, non-breaking spaces; no final newline stays none. */
+	T_CHECK(clean_is("\xef\xbb\xbfprocessor\xc2\xa0: 0", "processor : 0"));
+	/* Every sample: as many lines as the input, never longer, and a second run changes nothing. */
+	DIR *dir = opendir("tests/paste");
+	T_CHECK(dir != NULL);
+	int files = 0;
+	for (struct dirent *e; dir && (e = readdir(dir));) {
+		if (e->d_name[0] == '.' || ends_with(e->d_name, ".sh") || strcmp(e->d_name, "README.md") == 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof(path), "tests/paste/%s", e->d_name);
+		size_t len, n1, n2;
+		char *t = slurp(path, &len);
+		T_CHECK(t != NULL);
+		if (!t)
+			continue;
+		files++;
+		char *c1 = vmx_paste_clean(t, len, &n1);
+		char *c2 = c1 ? vmx_paste_clean(c1, n1, &n2) : NULL;
+		T_CHECK(c1 && c2);
+		if (c1 && c2) {
+			T_EQ_U64(count_lines(c1, n1), count_lines(t, len));
+			T_CHECK(n1 <= len);
+			T_CHECK(n1 == n2 && memcmp(c1, c2, n1) == 0);
+		}
+		free(c1);
+		free(c2);
+		/* Detected as what it is a paste of (bad-* included: the damage is elsewhere). */
+		struct vmx_diag d;
+		enum vmx_import_format f = vmx_import_detect(t, len, path, &d);
+		enum vmx_import_format want = strstr(e->d_name, "cpuinfo") || strstr(e->d_name, ".md") ? VMX_IMPORT_CPUINFO
+					      : strstr(e->d_name, "vmxcap")                             ? VMX_IMPORT_VMXCAP
+					      : strstr(e->d_name, "vbox")                               ? VMX_IMPORT_VBOX
+					      : strstr(e->d_name, "vmware")                             ? VMX_IMPORT_VMWARE
+												       : VMX_IMPORT_AUTO;
+		if (strstr(e->d_name, "vmxcap"))
+			want = VMX_IMPORT_VMXCAP;
+		if (f != want)
+			fprintf(stderr, "%s: detected as %s\n", path, vmx_import_format_name(f));
+		T_EQ_U64(f, want);
+		free(t);
+	}
+	if (dir)
+		closedir(dir);
+	T_CHECK(files >= 20);
+	/* Detection is not widened: quoted dmesg stays unknown, a quoted VBox+VMware mix stays ambiguous. */
+	struct vmx_diag d;
+	static const char dmesg[] = "> [    0.000000] Linux version 6.1.0-18-amd64\n> [    0.000000] x86/fpu: xsave\n";
+	T_EQ_U64(vmx_import_detect(dmesg, strlen(dmesg), "x", &d), VMX_IMPORT_AUTO);
+	static const char mix[] = "> 00:00:01.1 HM: MSR_IA32_VMX_BASIC = 0x1\n>\n> 2020| vmx| I125: Common: MSR 0x480 = 0x1\n";
+	T_EQ_U64(vmx_import_detect(mix, strlen(mix), "x", &d), VMX_IMPORT_AUTO);
+	T_EQ_U64(d.line, 3);
+	T_CHECK(strstr(d.msg, "ambiguous") != NULL);
+	/* Quoted vmxcap output: the same partial snapshot as the clean one. */
+	size_t len;
+	char *t = slurp("tests/import/skylake-sample.vmxcap.txt", &len);
+	char *q = t ? malloc(len * 2 + 64) : NULL;
+	T_CHECK(q != NULL);
+	if (q) {
+		size_t o = (size_t)sprintf(q, "> $ sudo ./vmxcap\r\n");
+		for (const char *c = t; *c; c++) {
+			if (c == t || c[-1] == '\n')
+				o += (size_t)sprintf(q + o, "> ");
+			if (*c == '\n')
+				q[o++] = '\r';
+			q[o++] = *c;
+		}
+		struct vmx_import_result a, b;
+		int ra = vmx_import_buf(t, len, "clean", VMX_IMPORT_AUTO, &a, &d);
+		int rb = vmx_import_buf(q, o, "quoted", VMX_IMPORT_AUTO, &b, &d);
+		T_CHECK(ra == 0 && rb == 0);
+		if (ra == 0 && rb == 0)
+			T_CHECK(vmx_snapshot_equal(&a.hosts[0].prof.cpus[0].snap, &b.hosts[0].prof.cpus[0].snap));
+		if (ra == 0)
+			vmx_import_result_free(&a);
+		if (rb == 0)
+			vmx_import_result_free(&b);
+		free(q);
+	}
+	/* A missing vmxcap section is reported where it should start: before the next section's title. */
+	if (t) {
+		const char *pin = strstr(t, "pin-based controls\n");
+		struct vmx_import_result r;
+		T_CHECK(pin && vmx_import_buf(pin, strlen(pin), "nobasic", VMX_IMPORT_VMXCAP, &r, &d) < 0);
+		T_EQ_U64(d.line, 1);
+		T_CHECK(strstr(d.msg, "no 'Basic VMX Information' section before 'pin-based controls'") != NULL);
+		char *t2 = strdup(t);
+		char *sec = strstr(t2, "secondary processor-based controls\n");
+		char *ter = strstr(t2, "tertiary processor-based controls\n");
+		T_CHECK(sec && ter);
+		if (sec && ter) {
+			memmove(sec, ter, strlen(ter) + 1); /* drop the secondary section (lines 41-68) */
+			T_CHECK(vmx_import_buf(t2, strlen(t2), "nosec", VMX_IMPORT_VMXCAP, &r, &d) < 0);
+			T_EQ_U64(d.line, 41);
+			T_CHECK(strstr(d.msg, "before 'tertiary processor-based controls'") != NULL);
+		}
+		free(t2);
+	}
+	free(t);
+}
+
 int main(void)
 {
 	partial_write();
@@ -437,5 +589,6 @@ int main(void)
 	cpuinfo();
 	T_CHECK(n >= 12); /* every sample was found and imported */
 	unit();
+	paste();
 	return T_DONE();
 }
