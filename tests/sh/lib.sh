@@ -16,4 +16,9 @@ t_stdout_empty() { if [ -s "$T_TMP/out" ]; then t_bad "stdout not empty: $(head 
 t_stderr_has() { if grep -qF -- "$1" "$T_TMP/err"; then t_ok; else t_bad "stderr lacks '$1': $(head -c 300 "$T_TMP/err")"; fi; }
 t_stdout_has() { if grep -qF -- "$1" "$T_TMP/out"; then t_ok; else t_bad "stdout lacks '$1'"; fi; }
 t_json_ok() { if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_TMP/out" 2>/dev/null; then t_ok; else t_bad "stdout is not valid JSON"; fi; }
+# t_profiles: the embedded profiles a per-profile loop runs over: all of them, or every 5th when GOLDEN_SAMPLE=1
+# (set by the valgrind and sanitizer sections, where one vmxcfg run costs 10-40 times a plain one).
+t_profiles() {
+	if [ "${GOLDEN_SAMPLE:-}" = 1 ]; then ls data/profiles/*.profile | awk 'NR % 5 == 1'; else ls data/profiles/*.profile; fi
+}
 t_done() { echo "$T_PASS passed, $T_FAIL failed"; [ "$T_FAIL" -eq 0 ]; }

@@ -63,9 +63,12 @@ for f in data/profiles/*.profile; do cat "$f"; done > "$T/all.stream"
 NHOSTS=$(ls data/profiles/*.profile | wc -l) # one host per profile file, counted here, not assumed
 $V baseline - < "$T/all.stream" > "$T/all.profile"; rc=$?
 check "baseline of all embedded profiles runs (exit 1: kvm_intel cannot load with it)" [ $rc -eq 1 ]
-bad=0
-for f in data/profiles/*.profile; do $V diff "$T/all.profile" "$f" > /dev/null || bad=$((bad + 1)); done
-check "every embedded profile covers the baseline of all" [ $bad -eq 0 ]
+bad=0; n=0
+# every 5th profile under valgrind and the sanitizers (GOLDEN_SAMPLE=1), all of them otherwise
+for f in $(ls data/profiles/*.profile | awk -v s="${GOLDEN_SAMPLE:-0}" 's != 1 || NR % 5 == 1'); do
+	n=$((n + 1)); $V diff "$T/all.profile" "$f" > /dev/null || bad=$((bad + 1))
+done
+check "every embedded profile covers the baseline of all" [ $bad -eq 0 -a $n -gt 0 ]
 
 # --- group
 $V group < "$T/all.stream" > "$T/g1"; rc=$?

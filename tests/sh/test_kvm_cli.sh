@@ -15,7 +15,7 @@ t_stdout_has "cr8_exits_under_tpr_shadow"
 # python3 for all outputs (a python3 start per case made this the slowest test); one result line per case.
 mkdir "$T_TMP/each"
 n_each=0
-for f in $P/*.profile; do
+for f in $(t_profiles); do
 	for k in 7.1 5.10; do
 		o="$T_TMP/each/$k@$(basename "$f" .profile)"
 		$VMXCFG kvm --kernel $k --profile "$f" --json >"$o.json" 2>/dev/null
