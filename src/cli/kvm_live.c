@@ -264,7 +264,11 @@ int cli_kvm_partial_span(FILE *out, const struct cli_source *src, size_t newest,
 static int partial_run(FILE *out, const struct cli_source *src, size_t newest, size_t oldest, bool json, bool grouped)
 {
 	const struct vmx_snapshot *s = &src->prof.cpus[0].snap;
+	if (oldest < newest || oldest >= kvm_policy_count())
+		return cli_error("kvm: empty kernel range");
 	size_t m = oldest - newest + 1;
+	if (m == 0)
+		return cli_error("kvm: empty kernel range");
 	/* r[j]: the j-th release of the span, oldest first; consecutive equal results form a group. */
 	struct vmx_partial_kvm *r = calloc(m, sizeof(*r));
 	bool *first = calloc(m + 1, sizeof(*first));

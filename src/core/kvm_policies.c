@@ -212,7 +212,7 @@ static const struct kvm_listed perf_errata[] = {
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 #define ROW(major, minor, src, relf)                                                                      \
-	{ .version = #major "." #minor, .source = src, .rel = KVM_REL(major, minor), .rel_flags = (relf),     \
+	{ .version = #major "." #minor, .source = (src), .rel = KVM_REL(major, minor), .rel_flags = (relf),     \
 	  .flags = FLAGS(SETUP_FLAGS, KVM_REL(major, minor)),                                                 \
 	  .post_flags = FLAGS(POST_FLAGS, KVM_REL(major, minor)),                                             \
 	  .primary_min = MASK32(PRIMARY_MIN, KVM_REL(major, minor)),                                          \
