@@ -1,13 +1,15 @@
 #!/bin/sh
-# Run libFuzzer harnesses one after another (see fuzz/fuzz.mk).  Prints one line per harness with the
-# executions, coverage (cov = edges, ft = features), corpus size and the verdict, then "N passed, M failed".
+# Run libFuzzer harnesses (see fuzz/fuzz.mk), FUZZ_JOBS at a time (default 1: one after another).  Prints one line
+# per harness with the executions, coverage (cov = edges, ft = features), corpus size and the verdict, in the
+# order given, then "N passed, M failed".
 FB=${FB:-build-fuzz}
 mkdir -p "$FB"
 # Absolute paths: a harness may change directory (fuzz_cli works in a scratch directory).
 FB=$(cd "$FB" && pwd)
 top=$(pwd)
-pass=0; fail=0
-for h in "$@"; do
+rm -f "$FB"/result.*
+one() { # harness: runs it, writes its report line(s) to $FB/result.<harness> and its verdict to .ok/.failed
+	h=$1
 	bin=$FB/fuzz_$h
 	work=$FB/corpus/$h
 	mkdir -p "$work" "$FB/artifacts"
@@ -34,13 +36,33 @@ for h in "$@"; do
 	cov=$(printf '%s' "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(printf '%s' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	corp=$(printf '%s' "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
+	out=$FB/result.$h
 	if [ "$rc" -eq 0 ] && ! grep -qE '^==[0-9]+==ERROR|runtime error|invariant failed|deadly signal' "$log"; then
-		verdict=ok; pass=$((pass + 1))
+		verdict=ok; : >"$out.ok"
 	else
-		verdict="FAILED (exit $rc; see $log)"; fail=$((fail + 1))
-		grep -E 'ERROR|runtime error|invariant failed|SUMMARY|Test unit written' "$log" | head -n 8
+		verdict="FAILED (exit $rc; see $log)"; : >"$out.failed"
+		grep -E 'ERROR|runtime error|invariant failed|SUMMARY|Test unit written' "$log" | head -n 8 >"$out"
 	fi
-	echo "fuzz_$h: ${execs:-0} executions in ${secs}s, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}: $verdict"
+	echo "fuzz_$h: ${execs:-0} executions in ${secs}s, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}: $verdict" >>"$out"
+}
+# Lane k of FUZZ_JOBS runs every FUZZ_JOBS-th harness starting at the k-th.
+jobs=${FUZZ_JOBS:-1}
+k=0
+while [ "$k" -lt "$jobs" ]; do
+	(
+		i=0
+		for h in "$@"; do
+			[ $((i % jobs)) -eq "$k" ] && one "$h"
+			i=$((i + 1))
+		done
+	) &
+	k=$((k + 1))
+done
+wait
+pass=0; fail=0
+for h in "$@"; do
+	cat "$FB/result.$h" 2>/dev/null || echo "fuzz_$h: no result (the lane running it died)"
+	if [ -e "$FB/result.$h.ok" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
