@@ -3,7 +3,7 @@
  * /proc/cpuinfo "vmx flags" (Linux 5.6 and later) into partial snapshots.
  *
  * The kernel prints the allowed-1 halves of the legacy capability MSRs, only for the bits it names
- * (../shared/reference/kvm-setup.md §4).  Each processor block becomes one partial snapshot
+ * (Linux's vmx feature-name table; docs/import.md).  Each processor block becomes one partial snapshot
  * (VMX_SNAP_PARTIAL): every MSR slot is present, known[] holds the bits the line determines, everything else
  * is unknown.  A name printed by no kernel is an error; a name of a newer kernel than the line seems to come
  * from widens the name set.

@@ -15,7 +15,7 @@
  *           vmx_import_result_free(&r);
  *   }
  *
- * Rules (see ../shared/samples/README.md, copied into tests/import/README.md):
+ * Rules (tests/import/README.md and docs/import.md):
  * - only host values: VirtualBox `Hst:` lines, VMware `hostCPUID level` lines; guest values never leak;
  * - CPUID leaves above the CPU's own maxima (CPUID.0.EAX, CPUID.80000000h.EAX) and leaves outside the
  *   basic/extended ranges (hypervisor 0x4xxxxxxx, Centaur 0xCxxxxxxx) are dropped;

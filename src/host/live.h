@@ -4,7 +4,7 @@
  * CPU, under an optional sysroot (tests point it at a fake tree).  Devices are only ever opened O_RDONLY; no
  * MSR is ever written and no module is ever loaded.
  *
- * Driver semantics (docs: ../shared/reference/live-testing.md):
+ * Driver semantics (the msr driver: pread at the MSR index, EIO when the MSR faults; see the list below):
  *   msr:   pread(fd, buf, 8, INDEX) = RDMSR INDEX; EIO = the MSR does not exist on this CPU.
  *   cpuid: pread(fd, buf, 16, LEAF | (u64)SUBLEAF << 32) = EAX, EBX, ECX, EDX.
  */

@@ -2,7 +2,7 @@
 /*
  * QEMU's view of VMX capabilities: the nine VMX "feature words", their vmx-* property names (taken from the
  * `qemu` column of bits_def.h), the dependency rules QEMU applies to a guest's features, and the MSR values
- * QEMU writes for a guest.  Facts: ../shared/reference/qemu-vmx-names.md §1-§4.
+ * QEMU writes for a guest.  Facts: QEMU's vmx-* feature table, restated in src/host/qemu_names.c.
  */
 #ifndef VMXCFG_HOST_QEMU_NAMES_H
 #define VMXCFG_HOST_QEMU_NAMES_H
