@@ -11,25 +11,29 @@
 #include "host/fmt.h"
 #include "host/import.h"
 
+/* "vmxcfg: <message>" on stderr. */
+static void say(const char *fmt, va_list ap)
+{
+	fputs("vmxcfg: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("vmxcfg: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_BAD;
 }
 
 int cli_unknown(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("vmxcfg: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_UNKNOWN;
 }
 
